@@ -5,7 +5,8 @@
  *
  * - `size` is the length of the transaction's encoding in bytes. TOS's `size()` counts a
  *   MultiSig delete payload one byte more than it encodes, but no delete transaction can
- *   sit at a KiB boundary (its size is 158 + 65k bytes), so the fee is the same either way.
+ *   sit at a KiB boundary (158 bytes without a multisig field, 159 + 65k with k signatures;
+ *   none of these is a multiple of 1024), so the fee is the same either way.
  * - `transfers` is the Transfers payload's count (0 for Burn and MultiSig).
  * - `multisigSignatures` is the number of signatures in the multisig field (0 when absent).
  * - TOS's account-creation term is 0 and is left out; the 500-per-signature constant in
@@ -34,7 +35,7 @@ export const BYTES_PER_KB = 1024;
  * @param size - the length of its encoding in bytes
  * @returns `ceil(size / 1024) * 10000 + transfers * 5000 + multisigSignatures * 5000`
  * @example
- * computeRequiredFee(burnTransaction, 171) // 10000n
+ * computeRequiredFee(burnTransaction, 197) // 10000n (a burn encodes to 197 bytes)
  */
 export function computeRequiredFee(transaction: Transaction, size: number): U64 {
   const kilobytes = BigInt(Math.ceil(size / BYTES_PER_KB));

@@ -1,0 +1,410 @@
+/**
+ * The production parallel executor (ARCHITECTURE "The parallel executor").
+ *
+ * 1. **Stateless stage**: decode, hash and verify every signature of the block on a
+ *    piscina pool, in packed batches, while the main thread decodes and schedules.
+ *    Multisig signatures are checked against the pre-block configuration.
+ * 2. **Schedule**: access sets give a dependency DAG in block order (`dag`), or the TOS V3
+ *    greedy contiguous batches (`tos-batches`, which also verifies batch by batch, as V3
+ *    did).
+ * 3. **Apply**: level by level with the executor's own code ({@link applyPrepared}), on
+ *    workers or on the main thread as a measured cost model decides; write sets merge in
+ *    block order.
+ * 4. **Commit**: the block's writes reach {@link Storage} in one atomic step, or not at all.
+ *
+ * A worker that throws, hangs past the deadline or dies leads to the work being redone
+ * on the main thread (`onWorkerFailure: 'redo'`, the default) or to a
+ * {@link BlockExecutionError} with nothing committed (`'fail'`).
+ *
+ * @module executor
+ */
+
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Piscina } from 'piscina';
+import {
+  bytesToHex,
+  decodeTransaction,
+  type BlockContext,
+  type BlockResult,
+  type MultiSigConfig,
+  type Receipt,
+  type State,
+  type U64,
+} from '../spec/index.ts';
+import { applyMinerFees, applyPrepared, type PreparedTransaction } from './apply.ts';
+import { buildApplyTask, mergeApplyResult, runApplyTask, type ApplyTask, type ApplyTaskResult } from './apply-task.ts';
+import type { FaultPlan } from './faults.ts';
+import type { AccountRecord } from './records.ts';
+import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } from './schedule.ts';
+import { computeStateRootFast } from './state-root.ts';
+import { MemoryStorage, type Storage } from './storage.ts';
+import { packVerifyTask, runVerifyTask, type VerifyTask } from './verify.ts';
+import { Workspace } from './workspace.ts';
+
+/** Where independent transactions are applied. */
+export type ApplyOn = 'auto' | 'workers' | 'main';
+
+/** Options of {@link ParallelExecutor}. */
+export interface ExecutorOptions {
+  /** Worker threads; 0 runs everything in the calling thread with the same code. Default: the number of cores. */
+  readonly workers?: number;
+  /** The scheduler. Default `'dag'`. */
+  readonly scheduler?: SchedulerName;
+  /** Where to apply levels. Default `'auto'` (the cost model decides). */
+  readonly applyOn?: ApplyOn;
+  /** Transactions per verification task; default chosen from the block size (16 to 256). */
+  readonly batchSize?: number;
+  /** Deadline of one worker task in milliseconds (default 60,000). */
+  readonly taskTimeoutMs?: number;
+  /** On a worker failure: redo the work on the main thread (default), or fail the block. */
+  readonly onWorkerFailure?: 'redo' | 'fail';
+  /** Test-only: faults to inject into the next block's worker tasks. */
+  readonly faults?: readonly FaultPlan[];
+}
+
+/** Thrown when a block cannot be executed (a worker failed and `onWorkerFailure` is `'fail'`); nothing was committed. */
+export class BlockExecutionError extends Error {
+  /** @param message - what failed
+   *  @param cause - the underlying error */
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'BlockExecutionError';
+  }
+}
+
+/** Measurements of the last executed block. */
+export interface ExecutionStats {
+  /** Transactions in the block. */
+  readonly transactions: number;
+  /** Levels (dag) or batches (tos-batches). */
+  readonly levels: number;
+  /** Levels applied on workers. */
+  readonly levelsOnWorkers: number;
+  /** Worker tasks that failed and were redone on the main thread. */
+  readonly redoneTasks: number;
+  /** Milliseconds in the stateless stage (including waiting for workers). */
+  readonly verifyMs: number;
+  /** Milliseconds applying. */
+  readonly applyMs: number;
+  /** Milliseconds committing and hashing the state root. */
+  readonly commitMs: number;
+}
+
+
+/** The parallel executor. Create once, execute many blocks, then {@link ParallelExecutor.close}. */
+export class ParallelExecutor {
+  readonly #workers: number;
+  readonly #scheduler: SchedulerName;
+  readonly #applyOn: ApplyOn;
+  readonly #batchSize: number | undefined;
+  readonly #timeoutMs: number;
+  readonly #onFailure: 'redo' | 'fail';
+  #faults: FaultPlan[];
+  #pool: Piscina | undefined;
+  #stats: ExecutionStats | undefined;
+  // Cost model (microseconds), updated from measurements.
+  #mainApplyMicrosPerTx = 10;
+  #workerRoundTripMicros = 400;
+  #workerMicrosPerTx = 40;
+
+  /** @param options - see {@link ExecutorOptions} */
+  constructor(options: ExecutorOptions = {}) {
+    this.#workers = options.workers ?? availableParallelism();
+    this.#scheduler = options.scheduler ?? 'dag';
+    this.#applyOn = options.applyOn ?? 'auto';
+    this.#batchSize = options.batchSize;
+    this.#timeoutMs = options.taskTimeoutMs ?? 60_000;
+    this.#onFailure = options.onWorkerFailure ?? 'redo';
+    this.#faults = [...(options.faults ?? [])];
+    if (!Number.isInteger(this.#workers) || this.#workers < 0) throw new RangeError(`workers must be a whole number >= 0`);
+  }
+
+  /** Measurements of the last block, or `undefined` before the first. */
+  get stats(): ExecutionStats | undefined {
+    return this.#stats;
+  }
+
+  /**
+   * Plan faults for the next block's worker tasks (test-only).
+   *
+   * @param faults - the faults
+   */
+  injectFaults(faults: readonly FaultPlan[]): void {
+    this.#faults = [...faults];
+  }
+
+  #getPool(): Piscina {
+    if (this.#pool === undefined) {
+      const typescript = import.meta.url.endsWith('.ts');
+      // From TypeScript sources, a plain-JS bootstrap registers the tsx loader in each worker.
+      const filename = new URL(typescript ? './workers/bootstrap.mjs' : './workers/tasks.worker.js', import.meta.url).href;
+      this.#pool = new Piscina({
+        filename,
+        minThreads: this.#workers,
+        maxThreads: this.#workers,
+        idleTimeout: 60_000,
+      });
+      this.#pool.on('error', () => undefined); // a dying worker is handled per task
+    }
+    return this.#pool;
+  }
+
+  /**
+   * Execute a block against a state: exactly what the spec's `applyBlock` returns.
+   *
+   * @param state - the pre-state
+   * @param context - the block context
+   * @param transactions - wire bytes in block order
+   * @returns post-state, receipts, fee total and state root, or the block error
+   * @example
+   * const executor = new ParallelExecutor({ workers: 2 });
+   * const result = await executor.executeBlock(state, context, transactions);
+   * await executor.close();
+   */
+  async executeBlock(state: State, context: BlockContext, transactions: readonly Uint8Array[]): Promise<BlockResult> {
+    return this.executeBlockOn(new MemoryStorage(state), context, transactions);
+  }
+
+  /**
+   * Execute a block against a store and commit it there atomically. On a block error
+   * (`BlockOverflow`) or a thrown {@link BlockExecutionError}, nothing is committed.
+   *
+   * @param storage - the store holding the pre-state
+   * @param context - the block context
+   * @param transactions - wire bytes in block order
+   * @returns the result, with the post-state read back from the store
+   * @example
+   * const result = await executor.executeBlockOn(storage, context, transactions);
+   */
+  async executeBlockOn(storage: Storage, context: BlockContext, transactions: readonly Uint8Array[]): Promise<BlockResult> {
+    const faults = this.#faults;
+    this.#faults = [];
+    const counters = { levelsOnWorkers: 0, redoneTasks: 0 };
+    const started = performance.now();
+    const workspace = new Workspace(
+      context.ledger,
+      { readAccount: (key) => storage.readAccount(key), readPreAccount: (key) => storage.readAccount(key), hasAsset: (asset) => storage.hasAsset(asset) },
+      storage.readBurnedSupply(),
+    );
+    const preConfigs = this.#getPreConfigs(storage, transactions);
+    const receipts: Receipt[] = new Array(transactions.length);
+    let levels: number[][];
+    let verifyMs: number;
+    if (this.#scheduler === 'dag') {
+      // 1. Stateless stage for the whole block, while this thread decodes and schedules.
+      const verdictsPromise = this.#verify(transactions, preConfigs, faults, counters);
+      const decoded = transactions.map((bytes) => decodeTransaction(bytes));
+      levels = scheduleDag(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
+      const verdicts = await verdictsPromise;
+      verifyMs = performance.now() - started;
+      const prepared = this.#prepare(decoded, verdicts, preConfigs);
+      // 3. Apply level by level.
+      for (const level of levels) {
+        await this.#applyLevel(workspace, context, level, prepared, verdicts, receipts, faults, counters);
+      }
+    } else {
+      // The TOS V3 pipeline: each contiguous batch is verified, then applied, before the next.
+      const decoded = transactions.map((bytes) => decodeTransaction(bytes));
+      levels = scheduleTosBatches(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
+      const verdicts = new Uint8Array(2 * transactions.length);
+      let verifyTime = 0;
+      for (const batch of levels) {
+        const verifyStarted = performance.now();
+        const batchVerdicts = await this.#verify(batch.map((index) => transactions[index]!), batch.map((index) => preConfigs[index]!), faults, counters);
+        verifyTime += performance.now() - verifyStarted;
+        batch.forEach((index, position) => {
+          verdicts[2 * index] = batchVerdicts[2 * position]!;
+          verdicts[2 * index + 1] = batchVerdicts[2 * position + 1]!;
+        });
+        const prepared = this.#prepare(decoded, verdicts, preConfigs);
+        await this.#applyLevel(workspace, context, batch, prepared, verdicts, receipts, faults, counters);
+      }
+      verifyMs = verifyTime;
+    }
+    const applied = performance.now();
+    // R32: the miner's fees, or the whole block is refused with nothing committed.
+    const feeTotal = receipts.reduce((total, receipt) => total + receipt.fee, 0n);
+    if (!applyMinerFees(workspace, context.miner, feeTotal)) {
+      this.#recordStats(transactions.length, levels.length, counters, verifyMs, applied - started - verifyMs, 0);
+      return { ok: false, error: { code: 'BlockOverflow', rule: 'R32', detail: 'the fee total or the miner credit overflows' } };
+    }
+    // 4. One atomic commit, then read the post-state back from the store.
+    const writes = new Map<string, AccountRecord>();
+    for (const [key, record] of workspace.accounts) if (record !== undefined) writes.set(key, record);
+    storage.commit({ accounts: writes, burnedSupply: workspace.burnedSupply });
+    const state = storage.readState();
+    const stateRoot = computeStateRootFast(state);
+    this.#recordStats(transactions.length, levels.length, counters, verifyMs, applied - started - verifyMs, performance.now() - applied);
+    return { ok: true, state, receipts, feeTotal: feeTotal as U64, stateRoot };
+  }
+
+  #recordStats(transactions: number, levels: number, counters: { levelsOnWorkers: number; redoneTasks: number }, verifyMs: number, applyMs: number, commitMs: number): void {
+    this.#stats = { transactions, levels, ...counters, verifyMs, applyMs, commitMs };
+  }
+
+  /** The pre-block multisig configuration of each transaction's source (read at its fixed offset). */
+  #getPreConfigs(storage: Storage, transactions: readonly Uint8Array[]): (MultiSigConfig | null)[] {
+    const cache = new Map<string, MultiSigConfig | null>();
+    return transactions.map((bytes) => {
+      if (bytes.length < 34) return null;
+      const source = bytesToHex(bytes.subarray(2, 34));
+      let config = cache.get(source);
+      if (config === undefined) {
+        config = storage.readAccount(source)?.multisig ?? null;
+        cache.set(source, config);
+      }
+      return config;
+    });
+  }
+
+  #prepare(
+    decoded: readonly ReturnType<typeof decodeTransaction>[],
+    verdicts: Uint8Array,
+    preConfigs: readonly (MultiSigConfig | null)[],
+  ): PreparedTransaction[] {
+    return decoded.map((result, index) => ({
+      decoded: result.ok ? result.value : null,
+      decodeError: result.ok ? null : result.rejection.code,
+      ownerVerdict: verdicts[2 * index]!,
+      multisigVerdict: verdicts[2 * index + 1]!,
+      preConfig: preConfigs[index] ?? null,
+    }));
+  }
+
+  #takeFault(faults: FaultPlan[], stage: FaultPlan['stage'], taskIndex: number): FaultPlan | undefined {
+    const position = faults.findIndex((fault) => fault.stage === stage && fault.taskIndex === taskIndex);
+    return position < 0 ? undefined : faults.splice(position, 1)[0];
+  }
+
+  async #runTask<T>(name: 'verify' | 'apply', task: object, fault: FaultPlan | undefined): Promise<T> {
+    const payload = fault ? { ...task, fault: fault.kind, faultAfterMs: fault.afterMs ?? 0 } : task;
+    return (await this.#getPool().run(payload, { name, signal: AbortSignal.timeout(this.#timeoutMs) })) as T;
+  }
+
+  async #verify(
+    transactions: readonly Uint8Array[],
+    configs: readonly (MultiSigConfig | null)[],
+    faults: FaultPlan[],
+    counters: { redoneTasks: number },
+  ): Promise<Uint8Array> {
+    if (this.#workers === 0 || transactions.length === 0) {
+      return runVerifyTask(packVerifyTask(transactions, configs));
+    }
+    const size = this.#batchSize ?? Math.min(256, Math.max(16, Math.ceil(transactions.length / (this.#workers * 4))));
+    const tasks: VerifyTask[] = [];
+    for (let start = 0; start < transactions.length; start += size) {
+      tasks.push(packVerifyTask(transactions.slice(start, start + size), configs.slice(start, start + size)));
+    }
+    const verdicts = new Uint8Array(2 * transactions.length);
+    let verifyTaskIndex = 0;
+    await Promise.all(
+      tasks.map(async (task, index) => {
+        const fault = this.#takeFault(faults, 'verify', verifyTaskIndex++);
+        let result: Uint8Array;
+        try {
+          result = await this.#runTask<Uint8Array>('verify', task, fault);
+        } catch (error) {
+          result = this.#redo(error, counters, () => runVerifyTask(task));
+        }
+        verdicts.set(result, 2 * index * size);
+      }),
+    );
+    return verdicts;
+  }
+
+  #redo<T>(error: unknown, counters: { redoneTasks: number }, work: () => T): T {
+    if (this.#onFailure === 'fail') {
+      throw new BlockExecutionError(`a worker task failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+    if (process.env["TOS_EXECUTOR_DEBUG"]) console.error("worker task failed:", error);
+    counters.redoneTasks++;
+    return work();
+  }
+
+  /** Should this level go to the workers? The cost model compares measured estimates. */
+  #levelOnWorkers(size: number): boolean {
+    if (this.#workers === 0 || this.#applyOn === 'main') return false;
+    if (this.#applyOn === 'workers') return true;
+    const onMain = size * this.#mainApplyMicrosPerTx;
+    const parallel = Math.min(this.#workers, size);
+    const onWorkers = this.#workerRoundTripMicros + (size * this.#workerMicrosPerTx) / parallel;
+    return onWorkers < 0.8 * onMain;
+  }
+
+  async #applyLevel(
+    workspace: Workspace,
+    context: BlockContext,
+    level: readonly number[],
+    prepared: readonly PreparedTransaction[],
+    verdicts: Uint8Array,
+    receipts: Receipt[],
+    faults: FaultPlan[],
+    counters: { levelsOnWorkers: number; redoneTasks: number },
+  ): Promise<void> {
+    // Undecodable transactions need no state: settle them here.
+    const live = level.filter((index) => {
+      if (prepared[index]!.decoded !== null) return true;
+      receipts[index] = applyPrepared(workspace, context, prepared[index]!);
+      return false;
+    });
+    if (live.length === 0) return;
+    if (!this.#levelOnWorkers(live.length)) {
+      const started = performance.now();
+      for (const index of live) receipts[index] = applyPrepared(workspace, context, prepared[index]!);
+      const perTx = ((performance.now() - started) * 1000) / live.length;
+      this.#mainApplyMicrosPerTx = 0.8 * this.#mainApplyMicrosPerTx + 0.2 * perTx;
+      return;
+    }
+    counters.levelsOnWorkers++;
+    const chunkCount = Math.min(this.#workers, live.length);
+    const chunkSize = Math.ceil(live.length / chunkCount);
+    const chunks: number[][] = [];
+    for (let start = 0; start < live.length; start += chunkSize) chunks.push(live.slice(start, start + chunkSize));
+    const started = performance.now();
+    const tasks: ApplyTask[] = chunks.map((chunk) => {
+      const chunkVerdicts = new Uint8Array(2 * chunk.length);
+      chunk.forEach((index, position) => {
+        chunkVerdicts[2 * position] = verdicts[2 * index]!;
+        chunkVerdicts[2 * position + 1] = verdicts[2 * index + 1]!;
+      });
+      return buildApplyTask(workspace, context, chunk.map((index) => prepared[index]!), chunkVerdicts);
+    });
+    let applyTaskIndex = 0;
+    const results = await Promise.all(
+      tasks.map(async (task) => {
+        const fault = this.#takeFault(faults, 'apply', applyTaskIndex++);
+        try {
+          return await this.#runTask<ApplyTaskResult>('apply', task, fault);
+        } catch (error) {
+          // The worker worked on copies: the main workspace is untouched, so redo from the same task.
+          return this.#redo(error, counters, () => runApplyTask(task));
+        }
+      }),
+    );
+    // Merge write sets in block order (chunks are contiguous in block order and independent).
+    results.forEach((result, chunkIndex) => {
+      mergeApplyResult(workspace, tasks[chunkIndex]!, result);
+      chunks[chunkIndex]!.forEach((index, position) => {
+        receipts[index] = result.receipts[position]!;
+      });
+    });
+    const elapsedMicros = (performance.now() - started) * 1000;
+    const perTx = elapsedMicros / live.length;
+    this.#workerMicrosPerTx = 0.8 * this.#workerMicrosPerTx + 0.2 * perTx * Math.min(this.#workers, live.length);
+    this.#workerRoundTripMicros = 0.8 * this.#workerRoundTripMicros + 0.2 * Math.min(elapsedMicros, this.#workerRoundTripMicros * 4);
+  }
+
+  /**
+   * End the worker pool. The executor can still run blocks with `workers: 0` semantics
+   * afterwards only if created anew.
+   *
+   * @returns when every worker has stopped
+   */
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    if (pool) await pool.destroy();
+  }
+}
+

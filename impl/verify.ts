@@ -1,0 +1,167 @@
+/**
+ * The stateless stage (ARCHITECTURE step 1): decode each transaction and check every
+ * signature it carries, independently of state, so that it can run on any thread.
+ *
+ * The owner signature (R26) depends only on the bytes. Multisig signatures (R27) depend on
+ * the configuration of the source account: this stage checks them against the
+ * configuration the account has *before* the block; the apply stage re-checks a
+ * transaction whose account changed configuration earlier in the block.
+ *
+ * Results are small verdict codes, two bytes per transaction, so that a batch travels
+ * between threads as one packed buffer.
+ *
+ * @module verify
+ */
+
+import {
+  computeMultiSigMessage,
+  decodePublicKey,
+  decodeTransaction,
+  verifySignature,
+  type MultiSigConfig,
+  type MultiSigSignature,
+  type RejectionCode,
+} from '../spec/index.ts';
+
+/** Verdict on the owner signature (R26). */
+export const OwnerVerdict = {
+  /** The source key decodes and the signature verifies. */
+  Valid: 0,
+  /** The source key is not a Ristretto point: `InvalidPublicKey`. */
+  InvalidPublicKey: 1,
+  /** The signature does not verify: `InvalidSignature`. */
+  InvalidSignature: 2,
+  /** The bytes did not decode; nothing was checked. */
+  NotDecoded: 255,
+} as const;
+
+/** Verdict on the multisig authorisation (R27), for a given configuration. */
+export const MultiSigVerdict = {
+  /** Authorised (or no configuration and no multisig field). */
+  Valid: 0,
+  /** `MultiSigNotFound`. */
+  NotFound: 1,
+  /** `MultiSigNotConfigured`. */
+  NotConfigured: 2,
+  /** `MultiSigParticipants` (count, or an id out of range). */
+  Participants: 3,
+  /** `InvalidPublicKey` (a participant key). */
+  InvalidPublicKey: 4,
+  /** `InvalidSignature` (a participant signature). */
+  InvalidSignature: 5,
+} as const;
+
+/** The rejection code of each non-valid {@link MultiSigVerdict}. */
+export const MULTISIG_VERDICT_CODES: Readonly<Record<number, RejectionCode>> = {
+  [MultiSigVerdict.NotFound]: 'MultiSigNotFound',
+  [MultiSigVerdict.NotConfigured]: 'MultiSigNotConfigured',
+  [MultiSigVerdict.Participants]: 'MultiSigParticipants',
+  [MultiSigVerdict.InvalidPublicKey]: 'InvalidPublicKey',
+  [MultiSigVerdict.InvalidSignature]: 'InvalidSignature',
+};
+
+/**
+ * Check the multisig authorisation of a transaction against a configuration (R27).
+ *
+ * @param config - the configuration to check against, or `null`
+ * @param signatures - the transaction's multisig field, or `null`
+ * @param signingBytes - the transaction's signing bytes
+ * @returns a {@link MultiSigVerdict} code
+ * @example
+ * verifyMultiSig(account.multisig, tx.multisig, decoded.signingBytes) === MultiSigVerdict.Valid
+ */
+export function verifyMultiSig(
+  config: MultiSigConfig | null,
+  signatures: readonly MultiSigSignature[] | null,
+  signingBytes: Uint8Array,
+): number {
+  if (config === null) {
+    return signatures === null ? MultiSigVerdict.Valid : MultiSigVerdict.NotConfigured;
+  }
+  if (signatures === null) return MultiSigVerdict.NotFound;
+  if (signatures.length !== config.threshold) return MultiSigVerdict.Participants;
+  const message = computeMultiSigMessage(signingBytes);
+  for (const { id, signature } of signatures) {
+    const participant = config.participants[id];
+    if (participant === undefined) return MultiSigVerdict.Participants;
+    const point = decodePublicKey(participant);
+    if (point === undefined) return MultiSigVerdict.InvalidPublicKey;
+    if (!verifySignature(point, message, signature)) return MultiSigVerdict.InvalidSignature;
+  }
+  return MultiSigVerdict.Valid;
+}
+
+/**
+ * Verify one transaction's signatures.
+ *
+ * @param bytes - the wire bytes
+ * @param config - the source account's configuration before the block, or `null`
+ * @returns `[owner verdict, multisig verdict]`
+ * @example
+ * const [owner, multisig] = verifyTransactionBytes(bytes, null);
+ */
+export function verifyTransactionBytes(bytes: Uint8Array, config: MultiSigConfig | null): readonly [number, number] {
+  const decoded = decodeTransaction(bytes);
+  if (!decoded.ok) return [OwnerVerdict.NotDecoded, MultiSigVerdict.Valid];
+  const { transaction, signingBytes } = decoded.value;
+  const sourceKey = decodePublicKey(transaction.source);
+  const owner =
+    sourceKey === undefined
+      ? OwnerVerdict.InvalidPublicKey
+      : verifySignature(sourceKey, signingBytes, transaction.signature)
+        ? OwnerVerdict.Valid
+        : OwnerVerdict.InvalidSignature;
+  return [owner, verifyMultiSig(config, transaction.multisig, signingBytes)];
+}
+
+/** A batch of transactions packed for a worker: one buffer of concatenated bytes. */
+export interface VerifyTask {
+  /** All transactions' bytes, concatenated. */
+  readonly data: Uint8Array;
+  /** `offsets[i]..offsets[i+1]` is transaction i; length `count + 1`. */
+  readonly offsets: Uint32Array;
+  /** The pre-block multisig configuration of each transaction's source (or `null`). */
+  readonly configs: readonly (MultiSigConfig | null)[];
+}
+
+/**
+ * Pack transactions into one {@link VerifyTask}.
+ *
+ * @param transactions - wire bytes
+ * @param configs - pre-block configuration of each source, same length
+ * @returns the packed task
+ * @example
+ * const task = packVerifyTask(batch, batch.map(() => null));
+ */
+export function packVerifyTask(transactions: readonly Uint8Array[], configs: readonly (MultiSigConfig | null)[]): VerifyTask {
+  const offsets = new Uint32Array(transactions.length + 1);
+  let total = 0;
+  transactions.forEach((bytes, index) => {
+    offsets[index] = total;
+    total += bytes.length;
+  });
+  offsets[transactions.length] = total;
+  const data = new Uint8Array(total);
+  transactions.forEach((bytes, index) => data.set(bytes, offsets[index]!));
+  return { data, offsets, configs };
+}
+
+/**
+ * Run a packed batch: two verdict bytes per transaction, owner then multisig.
+ *
+ * @param task - the packed batch
+ * @returns `2 * count` verdict bytes
+ * @example
+ * const verdicts = runVerifyTask(packVerifyTask(batch, configs));
+ */
+export function runVerifyTask(task: VerifyTask): Uint8Array {
+  const count = task.offsets.length - 1;
+  const verdicts = new Uint8Array(2 * count);
+  for (let index = 0; index < count; index++) {
+    const bytes = task.data.subarray(task.offsets[index]!, task.offsets[index + 1]!);
+    const [owner, multisig] = verifyTransactionBytes(bytes, task.configs[index] ?? null);
+    verdicts[2 * index] = owner;
+    verdicts[2 * index + 1] = multisig;
+  }
+  return verdicts;
+}
