@@ -27,6 +27,7 @@ import {
   decodeTransaction,
   type BlockContext,
   type BlockResult,
+  type DecodeResult,
   type MultiSigConfig,
   type Receipt,
   type State,
@@ -39,7 +40,7 @@ import type { AccountRecord } from './records.ts';
 import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } from './schedule.ts';
 import { computeStateRootFast } from './state-root.ts';
 import { MemoryStorage, type Storage } from './storage.ts';
-import { packVerifyTask, runVerifyTask, type VerifyTask } from './verify.ts';
+import { packVerifyTask, runVerifyTask, verifyDecoded, type VerifyTask } from './verify.ts';
 import { Workspace } from './workspace.ts';
 
 /** Where independent transactions are applied. */
@@ -91,6 +92,17 @@ export interface ExecutionStats {
   readonly commitMs: number;
 }
 
+
+/** Verdicts for already-decoded transactions, in the calling thread. */
+function verifyInThread(decoded: readonly DecodeResult[], configs: readonly (MultiSigConfig | null)[]): Uint8Array {
+  const verdicts = new Uint8Array(2 * decoded.length);
+  decoded.forEach((result, index) => {
+    const [owner, multisig] = verifyDecoded(result.ok ? result.value : null, configs[index] ?? null);
+    verdicts[2 * index] = owner;
+    verdicts[2 * index + 1] = multisig;
+  });
+  return verdicts;
+}
 
 /** The parallel executor. Create once, execute many blocks, then {@link ParallelExecutor.close}. */
 export class ParallelExecutor {
@@ -193,10 +205,11 @@ export class ParallelExecutor {
     let verifyMs: number;
     if (this.#scheduler === 'dag') {
       // 1. Stateless stage for the whole block, while this thread decodes and schedules.
-      const verdictsPromise = this.#verify(transactions, preConfigs, faults, counters);
+      const verdictsPromise = this.#workers === 0 ? undefined : this.#verify(transactions, preConfigs, faults, counters);
       const decoded = transactions.map((bytes) => decodeTransaction(bytes));
       levels = scheduleDag(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
-      const verdicts = await verdictsPromise;
+      // In the calling thread, verify from the decoded transactions instead of decoding twice.
+      const verdicts = verdictsPromise === undefined ? verifyInThread(decoded, preConfigs) : await verdictsPromise;
       verifyMs = performance.now() - started;
       const prepared = this.#prepare(decoded, verdicts, preConfigs);
       // 3. Apply level by level.
@@ -211,7 +224,10 @@ export class ParallelExecutor {
       let verifyTime = 0;
       for (const batch of levels) {
         const verifyStarted = performance.now();
-        const batchVerdicts = await this.#verify(batch.map((index) => transactions[index]!), batch.map((index) => preConfigs[index]!), faults, counters);
+        const batchVerdicts =
+          this.#workers === 0
+            ? verifyInThread(batch.map((index) => decoded[index]!), batch.map((index) => preConfigs[index]!))
+            : await this.#verify(batch.map((index) => transactions[index]!), batch.map((index) => preConfigs[index]!), faults, counters);
         verifyTime += performance.now() - verifyStarted;
         batch.forEach((index, position) => {
           verdicts[2 * index] = batchVerdicts[2 * position]!;
@@ -259,7 +275,7 @@ export class ParallelExecutor {
   }
 
   #prepare(
-    decoded: readonly ReturnType<typeof decodeTransaction>[],
+    decoded: readonly DecodeResult[],
     verdicts: Uint8Array,
     preConfigs: readonly (MultiSigConfig | null)[],
   ): PreparedTransaction[] {
@@ -288,9 +304,7 @@ export class ParallelExecutor {
     faults: FaultPlan[],
     counters: { redoneTasks: number },
   ): Promise<Uint8Array> {
-    if (this.#workers === 0 || transactions.length === 0) {
-      return runVerifyTask(packVerifyTask(transactions, configs));
-    }
+    if (transactions.length === 0) return new Uint8Array(0);
     const size = this.#batchSize ?? Math.min(256, Math.max(16, Math.ceil(transactions.length / (this.#workers * 4))));
     const tasks: VerifyTask[] = [];
     for (let start = 0; start < transactions.length; start += size) {

@@ -18,6 +18,7 @@ import {
   decodePublicKey,
   decodeTransaction,
   verifySignature,
+  type DecodedTransaction,
   type MultiSigConfig,
   type MultiSigSignature,
   type RejectionCode,
@@ -102,8 +103,21 @@ export function verifyMultiSig(
  */
 export function verifyTransactionBytes(bytes: Uint8Array, config: MultiSigConfig | null): readonly [number, number] {
   const decoded = decodeTransaction(bytes);
-  if (!decoded.ok) return [OwnerVerdict.NotDecoded, MultiSigVerdict.Valid];
-  const { transaction, signingBytes } = decoded.value;
+  return verifyDecoded(decoded.ok ? decoded.value : null, config);
+}
+
+/**
+ * Verify the signatures of a transaction decoded already.
+ *
+ * @param decoded - the decoded transaction, or `null` when it did not decode
+ * @param config - the source account's configuration before the block, or `null`
+ * @returns `[owner verdict, multisig verdict]`
+ * @example
+ * const [owner, multisig] = verifyDecoded(decoded, null);
+ */
+export function verifyDecoded(decoded: DecodedTransaction | null, config: MultiSigConfig | null): readonly [number, number] {
+  if (decoded === null) return [OwnerVerdict.NotDecoded, MultiSigVerdict.Valid];
+  const { transaction, signingBytes } = decoded;
   const sourceKey = decodePublicKey(transaction.source);
   const owner =
     sourceKey === undefined

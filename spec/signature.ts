@@ -95,18 +95,27 @@ export function isCanonicalScalar(bytes: Uint8Array): boolean {
   return readLittleEndian(bytes) < GROUP_ORDER;
 }
 
+/** A public key that decodes (R26): its encoding and its point. */
+export interface VerifyingKey {
+  /** The 32-byte canonical encoding `P` that the challenge hashes (R14). */
+  readonly bytes: Uint8Array;
+  /** The decoded point. */
+  readonly point: RistrettoPoint;
+}
+
 /**
  * Decode a public key (R2, R26): a canonical compressed Ristretto255 encoding. The
  * all-zero encoding is the identity and decodes (R14).
  *
  * @param publicKey - 32 bytes as hex
- * @returns the point, or `undefined` when the bytes are not a valid encoding
+ * @returns the key, or `undefined` when the bytes are not a valid encoding
  * @example
  * decodePublicKey('00'.repeat(32)) // the identity point
  */
-export function decodePublicKey(publicKey: PublicKey): RistrettoPoint | undefined {
+export function decodePublicKey(publicKey: PublicKey): VerifyingKey | undefined {
   try {
-    return ristretto255.Point.fromHex(publicKey);
+    const bytes = hexToBytes(publicKey);
+    return { bytes, point: ristretto255.Point.fromBytes(bytes) };
   } catch {
     return undefined;
   }
@@ -173,7 +182,7 @@ export function signWithNonce(secret: bigint, message: Uint8Array, nonce: bigint
  * @example
  * verifySignature(decodePublicKey(key)!, message, signature)
  */
-export function verifySignature(publicKey: RistrettoPoint, message: Uint8Array, signature: Hex): boolean {
+export function verifySignature(publicKey: VerifyingKey, message: Uint8Array, signature: Hex): boolean {
   const bytes = hexToBytes(signature);
   const s = readLittleEndian(bytes.subarray(0, 32));
   const e = readLittleEndian(bytes.subarray(32, 64));
@@ -181,7 +190,7 @@ export function verifySignature(publicKey: RistrettoPoint, message: Uint8Array, 
     return false;
   }
   const sH = s === 0n ? ristretto255.Point.ZERO : SIGNATURE_GENERATOR.multiplyUnsafe(s);
-  const eP = e === 0n ? ristretto255.Point.ZERO : publicKey.multiplyUnsafe(e);
+  const eP = e === 0n ? ristretto255.Point.ZERO : publicKey.point.multiplyUnsafe(e);
   const commitment = sH.subtract(eP);
-  return computeChallenge(publicKey.toBytes(), message, commitment.toBytes()) === e;
+  return computeChallenge(publicKey.bytes, message, commitment.toBytes()) === e;
 }

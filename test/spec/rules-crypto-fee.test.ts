@@ -202,13 +202,13 @@ describe('R14: verification', () => {
     const s = mod(e * inv(alice.secret) + 42n);
     // s*H - e*P = (e x^-1 + 42) H - e x^-1 H = 42 H = R
     expect(H.multiply(s).subtract(p.multiply(e)).equals(r)).toBe(true);
-    expect(verifySignature(p, msg, sigHex(s, e))).toBe(true);
+    expect(verifySignature({ bytes: p.toBytes(), point: p }, msg, sigHex(s, e))).toBe(true);
   });
 
   it('R14: the identity key (32 zero bytes) decodes and anyone can sign for it', () => {
     const identity = decodePublicKey('00'.repeat(32));
     expect(identity).toBeDefined();
-    expect(identity!.equals(Point.ZERO)).toBe(true);
+    expect(identity!.point.equals(Point.ZERO)).toBe(true);
     // P = identity -> R = s*H - e*0 = s*H, so any s works with e = challenge(0^32, msg, s*H).
     for (const s of [1n, 12345n, L - 1n]) {
       const r = H.multiply(s).toBytes();
@@ -259,7 +259,7 @@ describe('R15: who signs what', () => {
   const digest = blake3(decoded.signingBytes);
 
   it('R15: the owner signs the signing bytes (not their hash)', () => {
-    const pa = Point.fromHex(alice.publicKey);
+    const pa = decodePublicKey(alice.publicKey)!;
     expect(decoded.signingBytes.length).toBe(132); // 197 - 64 - 1
     expect(verifySignature(pa, decoded.signingBytes, tx.signature)).toBe(true);
     expect(verifySignature(pa, digest, tx.signature)).toBe(false);
@@ -268,10 +268,10 @@ describe('R15: who signs what', () => {
   it('R15: each participant signs the 32-byte BLAKE3 of the signing bytes', () => {
     expect(digest.length).toBe(32);
     const [first, second] = tx.multisig!;
-    expect(verifySignature(Point.fromHex(bob.publicKey), digest, first!.signature)).toBe(true);
-    expect(verifySignature(Point.fromHex(carol.publicKey), digest, second!.signature)).toBe(true);
-    expect(verifySignature(Point.fromHex(bob.publicKey), decoded.signingBytes, first!.signature)).toBe(false);
-    expect(verifySignature(Point.fromHex(carol.publicKey), digest, first!.signature)).toBe(false);
+    expect(verifySignature(decodePublicKey(bob.publicKey)!, digest, first!.signature)).toBe(true);
+    expect(verifySignature(decodePublicKey(carol.publicKey)!, digest, second!.signature)).toBe(true);
+    expect(verifySignature(decodePublicKey(bob.publicKey)!, decoded.signingBytes, first!.signature)).toBe(false);
+    expect(verifySignature(decodePublicKey(carol.publicKey)!, digest, first!.signature)).toBe(false);
   });
 
   it('R15: hand-made participant signatures over blake3(signing bytes) authorise the tx', () => {
