@@ -17,7 +17,13 @@ const executor = new ParallelExecutor({ workers: availableParallelism() });
 const result = await executor.executeBlock(workload.state, { chainId: 0, topoheight: toU64(1n), miner: '7e'.repeat(32), ledger: 'deferred-credits' }, workload.transactions);
 const seconds = (performance.now() - generated) / 1000;
 await executor.close();
-if (!result.ok || result.receipts.some((receipt) => receipt.status !== 'applied')) throw new Error('the memory block should be fully accepted');
+if (!result.ok) throw new Error(`the memory block was refused: ${result.error.code}`);
+const rejected = result.receipts.filter((receipt) => receipt.status !== 'applied');
+if (rejected.length > 0) {
+  const codes = new Map<string, number>();
+  for (const receipt of rejected) codes.set(receipt.error!, (codes.get(receipt.error!) ?? 0) + 1);
+  throw new Error(`the memory block should be fully accepted; rejected: ${JSON.stringify([...codes])}`);
+}
 const peakMiB = process.resourceUsage().maxRSS / 1024;
 console.log(
   `${peakMiB.toFixed(0)} MiB peak RSS (goal: under 1536 MiB) for ${n} transactions and ${result.state.accounts.size} accounts, executed on ${availableParallelism()} workers in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(0)} tx/s), generation included in the peak`,

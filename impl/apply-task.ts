@@ -8,7 +8,7 @@
  * @module apply-task
  */
 
-import { decodeTransaction, type AssetId, type BlockContext, type LedgerModel, type MultiSigConfig, type PublicKey, type Receipt } from '../spec/index.ts';
+import { decodeTransaction, TOS_ASSET, type AssetId, type BlockContext, type LedgerModel, type MultiSigConfig, type PublicKey, type Receipt } from '../spec/index.ts';
 import { applyPrepared, type PreparedTransaction } from './apply.ts';
 import { cloneRecord, type AccountRecord } from './records.ts';
 import { BURNED_SUPPLY_KEY, getAccessSet } from './schedule.ts';
@@ -72,7 +72,8 @@ export function buildApplyTask(
   verdicts: Uint8Array,
 ): ApplyTask {
   const keys = new Set<PublicKey>();
-  const assets = new Set<AssetId>();
+  // The fee is always spent in TOS, so TOS is always among the assets a chunk needs.
+  const assets = new Set<AssetId>([TOS_ASSET]);
   for (const prepared of chunk) {
     for (const key of getAccessSet(prepared.decoded)) if (key !== BURNED_SUPPLY_KEY) keys.add(key);
     const payload = prepared.decoded?.transaction.payload;

@@ -1,0 +1,336 @@
+/**
+ * The JSON test-vector format (see `docs/vectors.md` and `vectors/schema/vector.schema.json`).
+ *
+ * A vector is one block: a context, a pre-state, transactions as canonical hex (with a
+ * decoded form for readers), and the expected receipts, post-state, fee total and state
+ * root, or the expected block error. Amounts are decimal strings; bytes are lowercase hex.
+ *
+ * `_info.hash` is BLAKE3 over the vector's canonical JSON without its `_info` member:
+ * object keys sorted by UTF-16 code units, no white space, strings as `JSON.stringify`
+ * writes them. The index's root hash is BLAKE3 over the canonical JSON of the sorted list
+ * of `[id, hash]` pairs.
+ *
+ * @module vector-format
+ */
+
+import { blake3 } from '@noble/hashes/blake3.js';
+import {
+  applyBlock,
+  bytesToHex,
+  decodeTransaction,
+  hexToBytes,
+  receiptToJson,
+  stateFromJson,
+  stateToJson,
+  toU64,
+  type BlockContext,
+  type BlockResult,
+  type LedgerModel,
+  type ReceiptJson,
+  type RejectionCode,
+  type RuleId,
+  type State,
+  type StateJson,
+  type Transaction,
+} from '../../spec/index.ts';
+
+/** Version of the vector format; bumped on any incompatible change. */
+export const VECTOR_FORMAT_VERSION = 1;
+/** Name of the generator written into `_info`. */
+export const GENERATOR_NAME = 'tos-conformance';
+/** Version of the generator written into `_info`. */
+export const GENERATOR_VERSION = '0.1.0';
+
+/** The block context in JSON form (R5). */
+export interface ContextJson {
+  /** Chain id, 0-255. */
+  readonly chainId: number;
+  /** The block's topoheight, decimal string. */
+  readonly topoheight: string;
+  /** The miner's key. */
+  readonly miner: string;
+  /** The ledger model. */
+  readonly ledger: LedgerModel;
+}
+
+/** A payload in JSON form. */
+export type PayloadJson =
+  | { readonly kind: 'burn'; readonly asset: string; readonly amount: string }
+  | {
+      readonly kind: 'transfers';
+      readonly transfers: readonly { readonly asset: string; readonly destination: string; readonly amount: string; readonly extraData: string | null }[];
+    }
+  | { readonly kind: 'multisig'; readonly threshold: number; readonly participants: readonly string[] };
+
+/** A decoded transaction in JSON form, for readers (the hex is authoritative). */
+export interface TransactionJson {
+  /** Version byte. */
+  readonly version: number;
+  /** Chain id. */
+  readonly chainId: number;
+  /** Source key. */
+  readonly source: string;
+  /** Payload. */
+  readonly payload: PayloadJson;
+  /** Fee, decimal string. */
+  readonly fee: string;
+  /** Fee type byte. */
+  readonly feeType: number;
+  /** Nonce, decimal string. */
+  readonly nonce: string;
+  /** Reference. */
+  readonly reference: { readonly hash: string; readonly topoheight: string };
+  /** Multisig field, or `null` when absent. */
+  readonly multisig: readonly { readonly id: number; readonly signature: string }[] | null;
+  /** Owner signature `s || e`. */
+  readonly signature: string;
+}
+
+/** One transaction of a vector. */
+export interface VectorTransaction {
+  /** The wire bytes, lowercase hex: what an implementation executes. */
+  readonly hex: string;
+  /** The decoded form, or `null` when the bytes do not decode. */
+  readonly decoded: TransactionJson | null;
+}
+
+/** The expected outcome of a vector's block. */
+export type ExpectedJson =
+  | {
+      /** The block applies. */
+      readonly ok: true;
+      /** One receipt per transaction, in order. */
+      readonly receipts: readonly ReceiptJson[];
+      /** The post-state. */
+      readonly postState: StateJson;
+      /** Sum of accepted fees, decimal string. */
+      readonly feeTotal: string;
+      /** State root of the post-state (R4). */
+      readonly stateRoot: string;
+    }
+  | {
+      /** The block is refused. */
+      readonly ok: false;
+      /** The block error code. */
+      readonly error: 'BlockOverflow';
+    };
+
+/** Provenance and content hash of a vector. */
+export interface VectorInfo {
+  /** Generator name. */
+  readonly generator: string;
+  /** Generator version. */
+  readonly generatorVersion: string;
+  /** Vector format version. */
+  readonly formatVersion: number;
+  /** Where the vector came from. */
+  readonly source: 'hand-written' | 'generated' | 'regression';
+  /** BLAKE3 of the canonical JSON of the vector without `_info`. */
+  readonly hash: string;
+}
+
+/** A test vector. */
+export interface Vector {
+  /** Stable slug id, never changed once published. */
+  readonly id: string;
+  /** What the vector checks. */
+  readonly description: string;
+  /** Rule ids exercised. */
+  readonly rules: readonly RuleId[];
+  /** Free tags (payload kinds, rejection codes, `conflict`, `u64-edge`, ...). */
+  readonly tags: readonly string[];
+  /** The block context. */
+  readonly context: ContextJson;
+  /** The pre-state. */
+  readonly preState: StateJson;
+  /** The block's transactions, in order. */
+  readonly transactions: readonly VectorTransaction[];
+  /** The expected outcome. */
+  readonly expected: ExpectedJson;
+  /** Provenance and hash. */
+  readonly _info: VectorInfo;
+}
+
+/**
+ * Canonical JSON: keys sorted, no white space.
+ *
+ * @param value - a JSON value (no bigint, no undefined)
+ * @returns its canonical text
+ * @example
+ * canonicalJson({ b: 1, a: [2] }) // '{"a":[2],"b":1}'
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, member]) => member !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  if (typeof value === 'bigint') throw new TypeError('canonical JSON has no bigint: use decimal strings');
+  return JSON.stringify(value);
+}
+
+/**
+ * The content hash of a vector: BLAKE3 of its canonical JSON without `_info`.
+ *
+ * @param vector - the vector (its `_info`, if any, is ignored)
+ * @returns the hash, lowercase hex
+ * @example
+ * computeVectorHash(vector) === vector._info.hash
+ */
+export function computeVectorHash(vector: Omit<Vector, '_info'> & { readonly _info?: unknown }): string {
+  const { _info: _ignored, ...content } = vector;
+  return bytesToHex(blake3(new TextEncoder().encode(canonicalJson(content))));
+}
+
+/**
+ * The decoded JSON form of a transaction.
+ *
+ * @param transaction - the transaction
+ * @returns its JSON form
+ * @example
+ * transactionToJson(decoded.transaction)
+ */
+export function transactionToJson(transaction: Transaction): TransactionJson {
+  const { payload } = transaction;
+  const payloadJson: PayloadJson =
+    payload.kind === 'burn'
+      ? { kind: 'burn', asset: payload.asset, amount: payload.amount.toString() }
+      : payload.kind === 'transfers'
+        ? {
+            kind: 'transfers',
+            transfers: payload.transfers.map((t) => ({ asset: t.asset, destination: t.destination, amount: t.amount.toString(), extraData: t.extraData })),
+          }
+        : { kind: 'multisig', threshold: payload.threshold, participants: [...payload.participants] };
+  return {
+    version: transaction.version,
+    chainId: transaction.chainId,
+    source: transaction.source,
+    payload: payloadJson,
+    fee: transaction.fee.toString(),
+    feeType: transaction.feeType,
+    nonce: transaction.nonce.toString(),
+    reference: { hash: transaction.reference.hash, topoheight: transaction.reference.topoheight.toString() },
+    multisig: transaction.multisig === null ? null : transaction.multisig.map(({ id, signature }) => ({ id, signature })),
+    signature: transaction.signature,
+  };
+}
+
+/**
+ * The JSON form of a block context.
+ *
+ * @param context - the context
+ * @returns its JSON form
+ * @example
+ * contextToJson(context)
+ */
+export function contextToJson(context: BlockContext): ContextJson {
+  return { chainId: context.chainId, topoheight: context.topoheight.toString(), miner: context.miner, ledger: context.ledger };
+}
+
+/**
+ * Read a block context from JSON.
+ *
+ * @param json - the JSON form
+ * @returns the context
+ * @example
+ * contextFromJson(vector.context)
+ */
+export function contextFromJson(json: ContextJson): BlockContext {
+  return { chainId: json.chainId, topoheight: toU64(BigInt(json.topoheight)), miner: json.miner, ledger: json.ledger };
+}
+
+/**
+ * The JSON form of a block result.
+ *
+ * @param result - what `applyBlock` (or an executor) returned
+ * @returns the expected-outcome JSON
+ * @example
+ * resultToJson(applyBlock(state, context, transactions))
+ */
+export function resultToJson(result: BlockResult): ExpectedJson {
+  if (!result.ok) return { ok: false, error: result.error.code };
+  return {
+    ok: true,
+    receipts: result.receipts.map(receiptToJson),
+    postState: stateToJson(result.state),
+    feeTotal: result.feeTotal.toString(),
+    stateRoot: result.stateRoot,
+  };
+}
+
+/** Everything needed to make a vector, before the spec computes its expected outcome. */
+export interface VectorInput {
+  /** Stable slug id. */
+  readonly id: string;
+  /** What it checks. */
+  readonly description: string;
+  /** Rule ids exercised. */
+  readonly rules: readonly RuleId[];
+  /** Tags. */
+  readonly tags: readonly string[];
+  /** Provenance. */
+  readonly source: VectorInfo['source'];
+  /** Block context. */
+  readonly context: BlockContext;
+  /** Pre-state. */
+  readonly preState: State;
+  /** Wire bytes of the transactions. */
+  readonly transactions: readonly Uint8Array[];
+}
+
+/**
+ * Build a vector: the spec computes the expected outcome, and the hash is filled in.
+ * Rejection codes of the receipts are added to the tags.
+ *
+ * @param input - the block and its metadata
+ * @returns the vector
+ * @example
+ * const vector = makeVector({ id: 'r22-sender-is-receiver', ... });
+ */
+export function makeVector(input: VectorInput): Vector {
+  const result = applyBlock(input.preState, input.context, input.transactions);
+  const codes = new Set<RejectionCode>();
+  if (result.ok) for (const receipt of result.receipts) if (receipt.error) codes.add(receipt.error);
+  const content = {
+    id: input.id,
+    description: input.description,
+    rules: [...new Set(input.rules)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+    tags: [...new Set([...input.tags, ...codes])].sort(),
+    context: contextToJson(input.context),
+    preState: stateToJson(input.preState),
+    transactions: input.transactions.map((bytes) => {
+      const decoded = decodeTransaction(bytes);
+      return { hex: bytesToHex(bytes), decoded: decoded.ok ? transactionToJson(decoded.value.transaction) : null };
+    }),
+    expected: resultToJson(result),
+  };
+  return {
+    ...content,
+    _info: {
+      generator: GENERATOR_NAME,
+      generatorVersion: GENERATOR_VERSION,
+      formatVersion: VECTOR_FORMAT_VERSION,
+      source: input.source,
+      hash: computeVectorHash(content),
+    },
+  };
+}
+
+/**
+ * The executable parts of a vector.
+ *
+ * @param vector - the vector
+ * @returns its pre-state, context and transaction bytes
+ * @throws InvalidStateError when the pre-state is malformed
+ * @example
+ * const { preState, context, transactions } = readVectorBlock(vector);
+ */
+export function readVectorBlock(vector: Vector): { preState: State; context: BlockContext; transactions: Uint8Array[] } {
+  return {
+    preState: stateFromJson(vector.preState),
+    context: contextFromJson(vector.context),
+    transactions: vector.transactions.map((transaction) => hexToBytes(transaction.hex)),
+  };
+}
