@@ -62,6 +62,11 @@ export interface ExecutorOptions {
   readonly onWorkerFailure?: 'redo' | 'fail';
   /** Test-only: faults to inject into the next block's worker tasks. */
   readonly faults?: readonly FaultPlan[];
+  /**
+   * Test-only: awaited after each worker task completes and before its result is used, so
+   * tests can delay completions or permute their order (e.g. with `fc.scheduler`).
+   */
+  readonly taskCompletionHook?: (stage: 'verify' | 'apply', taskIndex: number) => Promise<void>;
 }
 
 /** Thrown when a block cannot be executed (a worker failed and `onWorkerFailure` is `'fail'`); nothing was committed. */
@@ -113,6 +118,7 @@ export class ParallelExecutor {
   readonly #timeoutMs: number;
   readonly #onFailure: 'redo' | 'fail';
   #faults: FaultPlan[];
+  readonly #completionHook: ExecutorOptions['taskCompletionHook'];
   #pool: Piscina | undefined;
   #stats: ExecutionStats | undefined;
   // Cost model (microseconds), updated from measurements.
@@ -129,6 +135,7 @@ export class ParallelExecutor {
     this.#timeoutMs = options.taskTimeoutMs ?? 60_000;
     this.#onFailure = options.onWorkerFailure ?? 'redo';
     this.#faults = [...(options.faults ?? [])];
+    this.#completionHook = options.taskCompletionHook;
     if (!Number.isInteger(this.#workers) || this.#workers < 0) throw new RangeError(`workers must be a whole number >= 0`);
   }
 
@@ -293,9 +300,11 @@ export class ParallelExecutor {
     return position < 0 ? undefined : faults.splice(position, 1)[0];
   }
 
-  async #runTask<T>(name: 'verify' | 'apply', task: object, fault: FaultPlan | undefined): Promise<T> {
+  async #runTask<T>(name: 'verify' | 'apply', task: object, fault: FaultPlan | undefined, taskIndex: number): Promise<T> {
     const payload = fault ? { ...task, fault: fault.kind, faultAfterMs: fault.afterMs ?? 0 } : task;
-    return (await this.#getPool().run(payload, { name, signal: AbortSignal.timeout(this.#timeoutMs) })) as T;
+    const result = (await this.#getPool().run(payload, { name, signal: AbortSignal.timeout(this.#timeoutMs) })) as T;
+    if (this.#completionHook) await this.#completionHook(name, taskIndex);
+    return result;
   }
 
   async #verify(
@@ -314,10 +323,11 @@ export class ParallelExecutor {
     let verifyTaskIndex = 0;
     await Promise.all(
       tasks.map(async (task, index) => {
-        const fault = this.#takeFault(faults, 'verify', verifyTaskIndex++);
+        const taskIndex = verifyTaskIndex++;
+        const fault = this.#takeFault(faults, 'verify', taskIndex);
         let result: Uint8Array;
         try {
-          result = await this.#runTask<Uint8Array>('verify', task, fault);
+          result = await this.#runTask<Uint8Array>('verify', task, fault, taskIndex);
         } catch (error) {
           result = this.#redo(error, counters, () => runVerifyTask(task));
         }
@@ -387,9 +397,10 @@ export class ParallelExecutor {
     let applyTaskIndex = 0;
     const results = await Promise.all(
       tasks.map(async (task) => {
-        const fault = this.#takeFault(faults, 'apply', applyTaskIndex++);
+        const taskIndex = applyTaskIndex++;
+        const fault = this.#takeFault(faults, 'apply', taskIndex);
         try {
-          return await this.#runTask<ApplyTaskResult>('apply', task, fault);
+          return await this.#runTask<ApplyTaskResult>('apply', task, fault, taskIndex);
         } catch (error) {
           // The worker worked on copies: the main workspace is untouched, so redo from the same task.
           return this.#redo(error, counters, () => runApplyTask(task));

@@ -10,7 +10,7 @@
  * @module bytes
  */
 
-import { bytesToHex as nobleBytesToHex, hexToBytes as nobleHexToBytes } from '@noble/hashes/utils.js';
+import { hexToBytes as nobleHexToBytes } from '@noble/hashes/utils.js';
 
 /** Lowercase hexadecimal text of a byte string, two characters per byte, no `0x` prefix. */
 export type Hex = string;
@@ -36,8 +36,16 @@ export const TOS_ASSET: AssetId = '00'.repeat(32);
  * bytesToHex(new Uint8Array([1, 255])) // '01ff'
  */
 export function bytesToHex(bytes: Uint8Array): Hex {
-  return nobleBytesToHex(bytes);
+  // One join makes a flat string; appending byte by byte would build a rope of
+  // concatenations that costs about 1 KiB per 32-byte key until it is flattened.
+  const digits = new Array<string>(bytes.length);
+  for (let index = 0; index < bytes.length; index++) {
+    digits[index] = HEX_DIGITS[bytes[index]!]!;
+  }
+  return digits.join('');
 }
+
+const HEX_DIGITS: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
  * Decode hex text into bytes.

@@ -130,7 +130,7 @@ export function decodePublicKey(publicKey: PublicKey): VerifyingKey | undefined 
  * getPublicKey(readLittleEndian(secretBytes))
  */
 export function getPublicKey(secret: bigint): PublicKey {
-  return SIGNATURE_GENERATOR.multiply(ristretto255.Point.Fn.inv(secret)).toHex();
+  return bytesToHex(SIGNATURE_GENERATOR.multiply(ristretto255.Point.Fn.inv(secret)).toBytes());
 }
 
 /**
