@@ -1,0 +1,254 @@
+/**
+ * The conformance properties: the executor under test must be observably equal to the
+ * spec (R33) on random, heavily conflicting blocks.
+ *
+ * Each property is a named export building a fast-check async property; {@link checkProperty}
+ * runs one with a budget and, on failure, returns the seed, the path and the shrunk
+ * counterexample (and writes it as a replayable vector).
+ *
+ * @module properties
+ */
+
+import fc from 'fast-check';
+import { applyBlock, toU64, type BlockContext, type State } from '../spec/index.ts';
+import { ParallelExecutor } from '../impl/index.ts';
+import { blockArbitrary, generateBlockFromState, type BlockConstraints, type GeneratedBlock } from './arbitraries/index.ts';
+import { compareResults, formatDifference } from './compare.ts';
+import type { BlockExecutor } from './executor-under-test.ts';
+
+/** A block as executed: enough to replay it or write it as a vector. */
+export interface ExecutedBlock {
+  /** The pre-state. */
+  readonly state: State;
+  /** The block context. */
+  readonly context: BlockContext;
+  /** The transactions' wire bytes. */
+  readonly transactions: readonly Uint8Array[];
+}
+
+/** Thrown inside a property when an implementation disagrees with the spec. */
+export class DisagreementError extends Error {
+  /**
+   * @param executor - the implementation's name
+   * @param detail - the first difference
+   * @param block - the block on which they disagree
+   */
+  constructor(
+    readonly executor: string,
+    readonly detail: string,
+    readonly block: ExecutedBlock,
+  ) {
+    super(`${executor} disagrees with the spec: ${detail}`);
+    this.name = 'DisagreementError';
+  }
+}
+
+/** What a property checks, for reports. */
+export interface PropertyInfo {
+  /** Stable name, e.g. `agreement`. */
+  readonly name: string;
+  /** Rule ids it exercises. */
+  readonly rules: readonly string[];
+  /** One line for people. */
+  readonly description: string;
+}
+
+/**
+ * Run one block through an implementation and the spec and throw on the first difference.
+ *
+ * @param executor - the implementation under test
+ * @param block - the block
+ * @throws DisagreementError when the results differ
+ * @example
+ * await expectAgreement(executor, block);
+ */
+export async function expectAgreement(executor: BlockExecutor, block: ExecutedBlock): Promise<void> {
+  const expected = applyBlock(block.state, block.context, block.transactions);
+  const actual = await executor.executeBlock(block.state, block.context, block.transactions);
+  const difference = compareResults(expected, actual);
+  if (difference) throw new DisagreementError(executor.name, formatDifference(difference), block);
+}
+
+/** The agreement property's description. */
+export const AGREEMENT: PropertyInfo = {
+  name: 'agreement',
+  rules: ['R17', 'R19', 'R20', 'R21', 'R22', 'R23', 'R24', 'R25', 'R26', 'R27', 'R28', 'R29', 'R30', 'R31', 'R32', 'R33'],
+  description: 'receipts, fee total, state root and committed post-state equal the spec for every executor configuration and both ledger models',
+};
+
+/**
+ * Agreement (R33): for every generated pre-state and block, every executor gives the
+ * spec's receipts (error codes included), fee total, state root and post-state.
+ *
+ * @param executors - the implementations under test
+ * @param constraints - block generation constraints
+ * @returns the property
+ * @example
+ * await fc.assert(agreementProperty([executor]), { numRuns: 50 });
+ */
+export function agreementProperty(executors: readonly BlockExecutor[], constraints: BlockConstraints = {}): fc.IAsyncPropertyWithHooks<[GeneratedBlock]> {
+  return fc.asyncProperty(blockArbitrary(constraints), async (block) => {
+    for (const executor of executors) await expectAgreement(executor, block);
+  });
+}
+
+/** The schedule-independence property's description. */
+export const SCHEDULE_INDEPENDENCE: PropertyInfo = {
+  name: 'schedule-independence',
+  rules: ['R33'],
+  description: 'worker task completions delayed at random or permuted by fc.scheduler leave every result unchanged',
+};
+
+/**
+ * Schedule independence (R33): the executor's results do not depend on the order or the
+ * timing in which worker tasks complete. Completions are permuted by `fc.scheduler`.
+ *
+ * @param workers - worker threads of the executors built for this property
+ * @param constraints - block generation constraints
+ * @returns the property and a function that ends its executors
+ * @example
+ * const { property, close } = scheduleIndependenceProperty(2);
+ */
+export function scheduleIndependenceProperty(
+  workers = 2,
+  constraints: BlockConstraints = {},
+): { property: fc.IAsyncPropertyWithHooks<[fc.Scheduler, GeneratedBlock, number]>; close: () => Promise<void> } {
+  let scheduler: fc.Scheduler | undefined;
+  let delayRandom = 0;
+  const permuted = new ParallelExecutor({
+    workers,
+    applyOn: 'workers',
+    batchSize: 2,
+    taskCompletionHook: async () => {
+      if (scheduler) await scheduler.schedule(Promise.resolve(), 'task completion');
+    },
+  });
+  const delayed = new ParallelExecutor({
+    workers,
+    applyOn: 'workers',
+    batchSize: 1,
+    taskCompletionHook: async () => {
+      delayRandom = (delayRandom * 1103515245 + 12345) % 2147483648;
+      await new Promise((resolve) => setTimeout(resolve, delayRandom % 5));
+    },
+  });
+  const property = fc.asyncProperty(fc.scheduler(), blockArbitrary(constraints), fc.nat(), async (s, block, seed) => {
+    const expected = applyBlock(block.state, block.context, block.transactions);
+    scheduler = s;
+    const actual = await s.waitFor(permuted.executeBlock(block.state, block.context, block.transactions));
+    scheduler = undefined;
+    const permutedDifference = compareResults(expected, actual);
+    if (permutedDifference) throw new DisagreementError('permuted completions', formatDifference(permutedDifference), block);
+    delayRandom = seed;
+    const delayedDifference = compareResults(expected, await delayed.executeBlock(block.state, block.context, block.transactions));
+    if (delayedDifference) throw new DisagreementError('delayed completions', formatDifference(delayedDifference), block);
+  });
+  return { property, close: async () => void (await Promise.all([permuted.close(), delayed.close()])) };
+}
+
+/** The multi-block property's description. */
+export const MULTI_BLOCK: PropertyInfo = {
+  name: 'multi-block',
+  rules: ['R5', 'R20', 'R21', 'R30', 'R32', 'R33'],
+  description: 'a model-based run (fc.commands) applies a sequence of blocks to the implementation and to the spec and compares after every block',
+};
+
+interface ChainModel {
+  state: State;
+  topoheight: bigint;
+  readonly miner: string;
+}
+
+interface ChainReal {
+  state: State;
+}
+
+class ExecuteNextBlock implements fc.AsyncCommand<ChainModel, ChainReal> {
+  constructor(
+    private readonly executor: BlockExecutor,
+    private readonly seed: number,
+    private readonly ledger: BlockContext['ledger'],
+    private readonly constraints: BlockConstraints,
+  ) {}
+
+  check(): boolean {
+    return true;
+  }
+
+  async run(model: ChainModel, real: ChainReal): Promise<void> {
+    model.topoheight += 1n;
+    const context: BlockContext = { chainId: 0, topoheight: toU64(model.topoheight), miner: model.miner, ledger: this.ledger };
+    const { transactions } = generateBlockFromState(model.state, context, this.seed, this.constraints);
+    const expected = applyBlock(model.state, context, transactions);
+    const actual = await this.executor.executeBlock(real.state, context, transactions);
+    const difference = compareResults(expected, actual);
+    if (difference) {
+      throw new DisagreementError(this.executor.name, `block at topoheight ${model.topoheight}: ${formatDifference(difference)}`, {
+        state: model.state,
+        context,
+        transactions,
+      });
+    }
+    if (expected.ok && actual.ok) {
+      model.state = expected.state;
+      real.state = actual.state;
+    }
+  }
+
+  toString(): string {
+    return `block(seed=${this.seed}, ${this.ledger})`;
+  }
+}
+
+/**
+ * Multi-block runs (R33): a sequence of blocks, each generated from the current state,
+ * applied to the implementation and to the spec, compared after every block.
+ *
+ * @param executor - the implementation under test
+ * @param constraints - block generation constraints (pre-state and per-block)
+ * @returns the property
+ * @example
+ * await fc.assert(multiBlockProperty(executor), { numRuns: 10 });
+ */
+export function multiBlockProperty(
+  executor: BlockExecutor,
+  constraints: BlockConstraints = {},
+): fc.IAsyncPropertyWithHooks<[GeneratedBlock, Iterable<fc.AsyncCommand<ChainModel, ChainReal>>]> {
+  const commands = [
+    fc
+      .tuple(fc.nat(), fc.constantFrom<BlockContext['ledger']>('immediate', 'deferred-credits'))
+      .map(([seed, ledger]) => new ExecuteNextBlock(executor, seed, ledger, constraints)),
+  ];
+  return fc.asyncProperty(blockArbitrary({ ...constraints, maxTransactions: 0 }), fc.commands(commands, { maxCommands: 6 }), async (start, sequence) => {
+    await fc.asyncModelRun(() => ({ model: { state: start.state, topoheight: 1n, miner: start.context.miner }, real: { state: start.state } }), sequence);
+  });
+}
+
+/** The decoding-agreement property's description. */
+export const DECODING_AGREEMENT: PropertyInfo = {
+  name: 'decoding-agreement',
+  rules: ['R6', 'R7', 'R8', 'R9', 'R10', 'R11', 'R17', 'R18'],
+  description: 'for arbitrary and damaged bytes, the implementation and the spec reject with the same code or accept the same transaction',
+};
+
+/**
+ * Decoding agreement (R17): arbitrary bytes, and damaged encodings of generated
+ * transactions, are rejected with the same code, or accepted with the same hash, by the
+ * implementation and the spec.
+ *
+ * @param executors - the implementations under test
+ * @param constraints - block generation constraints (the source of damaged bytes)
+ * @returns the property
+ * @example
+ * await fc.assert(decodingAgreementProperty([executor]));
+ */
+export function decodingAgreementProperty(
+  executors: readonly BlockExecutor[],
+  constraints: BlockConstraints = {},
+): fc.IAsyncPropertyWithHooks<[GeneratedBlock, readonly Uint8Array[]]> {
+  const noise = fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 4 });
+  return fc.asyncProperty(blockArbitrary({ ...constraints, damagedShare: 0.5 }), noise, async (block, randomBytes) => {
+    const transactions = [...block.transactions, ...randomBytes];
+    for (const executor of executors) await expectAgreement(executor, { ...block, transactions });
+  });
+}
