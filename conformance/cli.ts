@@ -27,6 +27,8 @@ import {
 } from './properties.ts';
 import { checkProperty, type PropertyReport } from './runner.ts';
 import { runVectors, type VectorRunSummary } from './vector-runner.ts';
+import { vectorsCommand } from './harness/vectors-command.ts';
+import { fuzzCommand } from './harness/fuzz-command.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -242,6 +244,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (subcommand) {
       case 'run':
         return await runCommand(parseRunOptions(args));
+      case 'vectors': return await vectorsCommand(args);
+      case 'fuzz': return await fuzzCommand(args);
       case 'help':
         process.stdout.write(readFileSync(new URL('./cli-help.txt', import.meta.url), 'utf8'));
         return 0;

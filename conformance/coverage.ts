@@ -53,7 +53,7 @@ export const RULE_REACH: Readonly<Record<CoverageRule, string>> = {
   R29: 'passed R28: the effects are applied (or overflow)',
   R30: 'reached R28 while spending an asset the sender received earlier in the block (the models differ)',
   R31: 'reached R21 with a sender created earlier in the block',
-  R32: 'accepted: its fee joins the miner credit at the end of the block',
+  R32: 'accepted in the sequential run: its fee joins the end-of-block miner credit (which may refuse the block)',
 };
 
 /** A count and its share of the transactions. */

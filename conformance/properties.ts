@@ -99,6 +99,18 @@ export const SCHEDULE_INDEPENDENCE: PropertyInfo = {
   description: 'worker task completions delayed at random or permuted by fc.scheduler leave every result unchanged',
 };
 
+/** The schedule-independence property with the executors it owns. */
+export interface ScheduleIndependenceCheck {
+  /** The property. */
+  readonly property: fc.IAsyncPropertyWithHooks<[fc.Scheduler, GeneratedBlock, number]>;
+  /**
+   * End the property's executors.
+   *
+   * @returns when their pools have stopped
+   */
+  readonly close: () => Promise<void>;
+}
+
 /**
  * Schedule independence (R33): the executor's results do not depend on the order or the
  * timing in which worker tasks complete. Completions are permuted by `fc.scheduler`.
@@ -109,10 +121,7 @@ export const SCHEDULE_INDEPENDENCE: PropertyInfo = {
  * @example
  * const { property, close } = scheduleIndependenceProperty(2);
  */
-export function scheduleIndependenceProperty(
-  workers = 2,
-  constraints: BlockConstraints = {},
-): { property: fc.IAsyncPropertyWithHooks<[fc.Scheduler, GeneratedBlock, number]>; close: () => Promise<void> } {
+export function scheduleIndependenceProperty(workers = 2, constraints: BlockConstraints = {}): ScheduleIndependenceCheck {
   let scheduler: fc.Scheduler | undefined;
   let delayRandom = 0;
   const permuted = new ParallelExecutor({
@@ -153,13 +162,19 @@ export const MULTI_BLOCK: PropertyInfo = {
   description: 'a model-based run (fc.commands) applies a sequence of blocks to the implementation and to the spec and compares after every block',
 };
 
-interface ChainModel {
+/** The spec's side of a multi-block run. */
+export interface ChainModel {
+  /** The spec's state after the blocks so far. */
   state: State;
+  /** The topoheight of the last block. */
   topoheight: bigint;
+  /** The miner of every block of the run. */
   readonly miner: string;
 }
 
-interface ChainReal {
+/** The implementation's side of a multi-block run. */
+export interface ChainReal {
+  /** The state the implementation committed after the blocks so far. */
   state: State;
 }
 

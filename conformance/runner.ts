@@ -23,6 +23,8 @@ export interface RunOptions {
   readonly onRun?: (runs: number) => void;
   /** Where to write the failing vector; nothing is written when omitted. */
   readonly failuresDirectory?: string;
+  /** Shrink a failure to a minimal counterexample (default true). */
+  readonly shrink?: boolean;
 }
 
 /** The outcome of running one property. */
@@ -35,6 +37,8 @@ export interface PropertyReport {
   readonly failures: number;
   /** Wall-clock seconds, shrinking included. */
   readonly seconds: number;
+  /** On failure: seconds until the first failing run (before shrinking). */
+  readonly secondsToFailure?: number;
   /** The seed used. */
   readonly seed: number;
   /** On failure: the path that replays the shrunk counterexample. */
@@ -94,9 +98,11 @@ export async function checkProperty<Ts extends unknown[]>(
 ): Promise<PropertyReport> {
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
   let runs = 0;
+  const finishedAt: number[] = [];
   // Progress only: after a failure, shrinking runs count here too (the report uses fast-check's count).
   const counted = check.afterEach(() => {
     runs++;
+    finishedAt.push(performance.now());
     options.onRun?.(Math.min(runs, options.numRuns));
   });
   const started = performance.now();
@@ -104,7 +110,7 @@ export async function checkProperty<Ts extends unknown[]>(
     numRuns: options.numRuns,
     seed,
     ...(options.path === undefined ? {} : { path: options.path }),
-    endOnFailure: false,
+    endOnFailure: options.shrink === false,
   });
   const seconds = (performance.now() - started) / 1000;
   if (!details.failed) return { property, runs, failures: 0, seconds, seed };
@@ -122,6 +128,7 @@ export async function checkProperty<Ts extends unknown[]>(
     runs: details.numRuns,
     failures: 1,
     seconds,
+    secondsToFailure: ((finishedAt[details.numRuns - 1] ?? performance.now()) - started) / 1000,
     seed: details.seed,
     path: details.counterexamplePath ?? '',
     error,

@@ -39,6 +39,14 @@ export interface BlockConstraints extends PreStateConstraints, TransactionConstr
   readonly hotSetSize?: number;
 }
 
+/** Generated transactions with their intents. */
+export interface GeneratedTransactions {
+  /** The transactions' wire bytes, in block order. */
+  readonly transactions: Uint8Array[];
+  /** A short human description per transaction, aligned with `transactions`. */
+  readonly intents: string[];
+}
+
 /** A generated block. */
 export interface GeneratedBlock {
   /** The pre-state. */
@@ -109,7 +117,7 @@ function planArrayArbitrary(c: BlockConstraints): fc.Arbitrary<TransactionPlan[]
   return fc.integer({ min: minLength, max: maxLength }).chain((length) => fc.array(transactionPlanArbitrary(c), { minLength: length, maxLength: length }));
 }
 
-function buildTransactions(universe: Universe, state: State, context: BlockContext, plans: readonly TransactionPlan[]): { transactions: Uint8Array[]; intents: string[] } {
+function buildTransactions(universe: Universe, state: State, context: BlockContext, plans: readonly TransactionPlan[]): GeneratedTransactions {
   const block = beginBlock(universe, state, context);
   const transactions: Uint8Array[] = [];
   const intents: string[] = [];
@@ -177,7 +185,7 @@ export function generateBlockFromState(
   context: BlockContext,
   seed: number,
   c: BlockConstraints = {},
-): { transactions: Uint8Array[]; intents: string[] } {
+): GeneratedTransactions {
   const plans = fc.sample(planArrayArbitrary(c), { seed, numRuns: 1 })[0]!;
   const universe = universeFromState(state, context.miner, c.hotSetSize ?? 2);
   return buildTransactions(universe, state, context, plans);

@@ -3,7 +3,7 @@
  * `<Name>Constraints` options type, generating meaningful values from the state rather
  * than filtering random ones.
  *
- * - {@link keyPool} and the shared constants ({@link ./keys.ts}).
+ * - {@link keyPool} and the shared keys, assets and names.
  * - {@link universeArbitrary}: 2 to 50 accounts and a hot set.
  * - {@link preStateArbitrary}: balances at 0, 1 and the u64 edge, assets, multisig configurations.
  * - {@link contextArbitrary}: block contexts under either ledger model.

@@ -176,6 +176,22 @@ export interface OutputPlan {
   readonly extraLength: number;
 }
 
+/** The burn of a plan. */
+export interface BurnPlan {
+  /** TOS, or X when the sender can spend some. */
+  readonly asset: 'tos' | 'x';
+  /** The amount (a zero plan burns 1; the `burn-zero` flaw burns 0). */
+  readonly amount: AmountPlan;
+}
+
+/** The multisig setup of a plan. */
+export interface MultiSigPlan {
+  /** Pool indices of the participants (the source itself is left out). */
+  readonly picks: readonly number[];
+  /** Threshold choice, reduced into `1..participants`. */
+  readonly threshold: number;
+}
+
 /** The choices of one generated transaction, interpreted by {@link appendTransaction}. */
 export interface TransactionPlan {
   /** The flaw, or `null` for a valid transaction. */
@@ -189,9 +205,9 @@ export interface TransactionPlan {
   /** Outputs of a transfer. */
   readonly outputs: readonly OutputPlan[];
   /** A burn: its asset and amount. */
-  readonly burn: { readonly asset: 'tos' | 'x'; readonly amount: AmountPlan };
+  readonly burn: BurnPlan;
   /** A multisig setup: pool indices of participants and a threshold choice. */
-  readonly multisig: { readonly picks: readonly number[]; readonly threshold: number };
+  readonly multisig: MultiSigPlan;
   /** Fee above the required one, or `null` to pay exactly the minimum. */
   readonly extraFee: bigint | null;
   /** Seed of the participants' signing order (any order is valid, R27). */
@@ -461,7 +477,7 @@ function chooseSender(block: BlockInProgress, plan: TransactionPlan, filter: Sen
   return preferred ?? pickFrom(able);
 }
 
-/** Any pool key without an account a valid plan could use (rejected later): the fallback when nobody can send. */
+/** A member, whatever its means: the fallback when nobody can send. */
 function anyMember(block: BlockInProgress, plan: TransactionPlan): TestKey {
   const members = block.universe.members;
   return members[plan.pick % members.length]!;
@@ -1009,7 +1025,12 @@ function interpretOverflow(block: BlockInProgress, plan: TransactionPlan, sender
 
 function interpretValid(block: BlockInProgress, plan: TransactionPlan): Interpreted {
   const filter: SenderFilter = plan.kind === 'multisig-delete' && plan.senderMode !== 'any' ? { config: configured } : {};
-  const sender = chooseSender(block, plan, filter) ?? chooseSender(block, plan) ?? anyMember(block, plan);
+  const sender = chooseSender(block, plan, filter) ?? chooseSender(block, plan);
+  if (sender === undefined) {
+    // Nobody can pay a fee any more: the transaction is still built, and will likely be rejected.
+    const draft = validDraft(block, plan, anyMember(block, plan));
+    return { draft: { ...draft, intent: `${draft.intent} (no able sender)` } };
+  }
   return { draft: validDraft(block, plan, sender) };
 }
 

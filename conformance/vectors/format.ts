@@ -53,14 +53,64 @@ export interface ContextJson {
   readonly ledger: LedgerModel;
 }
 
+/** A Burn payload in JSON form. */
+export interface BurnPayloadJson {
+  /** Discriminant. */
+  readonly kind: 'burn';
+  /** Asset burned. */
+  readonly asset: string;
+  /** Amount, decimal string. */
+  readonly amount: string;
+}
+
+/** One transfer in JSON form. */
+export interface TransferJson {
+  /** Asset sent. */
+  readonly asset: string;
+  /** Receiving key. */
+  readonly destination: string;
+  /** Amount, decimal string. */
+  readonly amount: string;
+  /** Extra data hex, or `null` when absent. */
+  readonly extraData: string | null;
+}
+
+/** A Transfers payload in JSON form. */
+export interface TransfersPayloadJson {
+  /** Discriminant. */
+  readonly kind: 'transfers';
+  /** The transfers, in wire order. */
+  readonly transfers: readonly TransferJson[];
+}
+
+/** A MultiSig payload in JSON form. */
+export interface MultiSigPayloadJson {
+  /** Discriminant. */
+  readonly kind: 'multisig';
+  /** Threshold; 0 deletes. */
+  readonly threshold: number;
+  /** Participant keys, in stored order. */
+  readonly participants: readonly string[];
+}
+
 /** A payload in JSON form. */
-export type PayloadJson =
-  | { readonly kind: 'burn'; readonly asset: string; readonly amount: string }
-  | {
-      readonly kind: 'transfers';
-      readonly transfers: readonly { readonly asset: string; readonly destination: string; readonly amount: string; readonly extraData: string | null }[];
-    }
-  | { readonly kind: 'multisig'; readonly threshold: number; readonly participants: readonly string[] };
+export type PayloadJson = BurnPayloadJson | TransfersPayloadJson | MultiSigPayloadJson;
+
+/** A reference in JSON form. */
+export interface ReferenceJson {
+  /** Block hash. */
+  readonly hash: string;
+  /** Topoheight, decimal string. */
+  readonly topoheight: string;
+}
+
+/** A multisig signature in JSON form. */
+export interface MultiSigSignatureJson {
+  /** Participant index. */
+  readonly id: number;
+  /** Signature `s || e`. */
+  readonly signature: string;
+}
 
 /** A decoded transaction in JSON form, for readers (the hex is authoritative). */
 export interface TransactionJson {
@@ -79,9 +129,9 @@ export interface TransactionJson {
   /** Nonce, decimal string. */
   readonly nonce: string;
   /** Reference. */
-  readonly reference: { readonly hash: string; readonly topoheight: string };
+  readonly reference: ReferenceJson;
   /** Multisig field, or `null` when absent. */
-  readonly multisig: readonly { readonly id: number; readonly signature: string }[] | null;
+  readonly multisig: readonly MultiSigSignatureJson[] | null;
   /** Owner signature `s || e`. */
   readonly signature: string;
 }
@@ -318,6 +368,16 @@ export function makeVector(input: VectorInput): Vector {
   };
 }
 
+/** The executable parts of a vector. */
+export interface VectorBlock {
+  /** The pre-state. */
+  readonly preState: State;
+  /** The block context. */
+  readonly context: BlockContext;
+  /** The transactions' wire bytes. */
+  readonly transactions: Uint8Array[];
+}
+
 /**
  * The executable parts of a vector.
  *
@@ -327,7 +387,7 @@ export function makeVector(input: VectorInput): Vector {
  * @example
  * const { preState, context, transactions } = readVectorBlock(vector);
  */
-export function readVectorBlock(vector: Vector): { preState: State; context: BlockContext; transactions: Uint8Array[] } {
+export function readVectorBlock(vector: Vector): VectorBlock {
   return {
     preState: stateFromJson(vector.preState),
     context: contextFromJson(vector.context),

@@ -1,0 +1,545 @@
+/**
+ * The adapter client: runs an adapter process (a shell command), speaks protocol
+ * version 1 with it over stdin/stdout (see `docs/adapter-protocol.md`), and survives a
+ * hostile one.
+ *
+ * Every request has a deadline, every reply line a maximum length, and every reply is
+ * validated against `vectors/schema/adapter-protocol.schema.json` and must carry the id
+ * of the request it answers. When the adapter crashes, hangs, prints something that is
+ * not a valid reply, prints an oversized line or answers another id, that request fails
+ * with an {@link AdapterProtocolError}; the process (its whole process group) is killed,
+ * and the next request starts a fresh process with a fresh handshake, so a run goes on.
+ * An `error` or `skip` reply is not a protocol failure: the process keeps running.
+ *
+ * {@link adapterExecutor} wraps a client as a {@link BlockExecutor}, so the conformance
+ * properties can drive any implementation.
+ *
+ * @module harness/client
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  bytesToHex,
+  stateFromJson,
+  stateToJson,
+  toU64,
+  type BlockContext,
+  type BlockResult,
+  type Receipt,
+  type State,
+} from '../../spec/index.ts';
+import type { BlockExecutor } from '../executor-under-test.ts';
+import { contextToJson, type ContextJson, type ExpectedJson } from '../vectors/format.ts';
+import {
+  outcomeOf,
+  PROTOCOL_VERSION,
+  protocolValidators,
+  validationMessage,
+  type ErrorReply,
+  type ExecuteReply,
+  type HelloReply,
+  type ResultReply,
+} from './protocol.ts';
+import type { StateJson } from '../../spec/index.ts';
+
+/** Default deadline of one request, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Default deadline of the handshake (process start included), in milliseconds. */
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
+/** Default maximum length of one reply line, in bytes (64 MiB). */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** How much of the adapter's stderr is kept when it is captured (the tail), in characters. */
+export const STDERR_TAIL_CHARS = 16 * 1024;
+
+/** What went wrong with an adapter, as a protocol failure. */
+export type AdapterFailureKind =
+  /** The process could not be started, or gave up after repeated start failures. */
+  | 'start'
+  /** The handshake failed (no or bad hello reply, wrong protocol version, an error reply). */
+  | 'handshake'
+  /** The process exited (or closed its stdout) while a request was pending. */
+  | 'crash'
+  /** No reply within the deadline. */
+  | 'timeout'
+  /** The reply line is not a JSON object. */
+  | 'garbage'
+  /** The reply line is longer than the maximum. */
+  | 'oversized'
+  /** The reply answers another request id. */
+  | 'wrong-id'
+  /** The reply is JSON but does not match the protocol schema (or is semantically unusable). */
+  | 'invalid-reply';
+
+/** A request failed because the adapter broke the protocol; the process was killed and will be restarted. */
+export class AdapterProtocolError extends Error {
+  /**
+   * @param kind - what went wrong
+   * @param detail - the details
+   * @param stderr - the tail of the adapter's stderr, when captured
+   */
+  constructor(
+    readonly kind: AdapterFailureKind,
+    readonly detail: string,
+    readonly stderr: string = '',
+  ) {
+    super(`adapter ${kind}: ${detail}`);
+    this.name = 'AdapterProtocolError';
+  }
+}
+
+/** The adapter answered `error`: it failed to execute the request. */
+export class AdapterReportedError extends Error {
+  /** @param adapterMessage - the adapter's message */
+  constructor(readonly adapterMessage: string) {
+    super(`adapter reported an error: ${adapterMessage}`);
+    this.name = 'AdapterReportedError';
+  }
+}
+
+/** The adapter answered `skip` (or does not support the block's ledger model). */
+export class AdapterSkipError extends Error {
+  /** @param reason - why it skipped */
+  constructor(readonly reason: string) {
+    super(`adapter skipped: ${reason}`);
+    this.name = 'AdapterSkipError';
+  }
+}
+
+/** Options of {@link AdapterClient}. */
+export interface AdapterClientOptions {
+  /** Deadline of one request in milliseconds (default 10,000). */
+  readonly timeoutMs?: number;
+  /** Deadline of the handshake in milliseconds, process start included (default 30,000). */
+  readonly handshakeTimeoutMs?: number;
+  /** Maximum length of a reply line in bytes (default 64 MiB); a longer line fails the request. */
+  readonly maxLineBytes?: number;
+  /** The adapter's stderr: passed through (default), captured (its tail goes into errors and {@link AdapterClient.takeStderr}), or ignored. */
+  readonly stderr?: 'inherit' | 'capture' | 'ignore';
+  /** Working directory of the adapter (default: the current one). */
+  readonly cwd?: string;
+  /** Extra environment variables for the adapter. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Consecutive failed starts (spawn or handshake) after which the client stops trying (default 3). */
+  readonly maxStartFailures?: number;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly validate: (value: unknown) => string | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: AdapterProtocolError) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** One running adapter process. */
+class Session {
+  readonly child: ChildProcess;
+  private chunks: Buffer[] = [];
+  private partialBytes = 0;
+  private pending: Pending | undefined;
+  private exitGrace: NodeJS.Timeout | undefined;
+  dead = false;
+  exitDescription = '';
+  /** Set when the adapter wrote a line nobody asked for: the session is discarded before the next request. */
+  tainted = false;
+  hello: HelloReply | undefined;
+
+  constructor(
+    command: string,
+    private readonly options: Required<Pick<AdapterClientOptions, 'maxLineBytes' | 'stderr'>> & Pick<AdapterClientOptions, 'cwd' | 'env'>,
+    private readonly onStderr: (text: string) => void,
+    private readonly onDead: (session: Session) => void,
+  ) {
+    this.child = spawn(command, {
+      shell: true,
+      // Its own process group, so a hung adapter and anything it started can be killed together.
+      detached: process.platform !== 'win32',
+      stdio: ['pipe', 'pipe', options.stderr === 'capture' ? 'pipe' : options.stderr],
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      env: { ...process.env, ...options.env },
+    });
+    this.child.on('error', (error) => this.die(`could not run the adapter: ${error.message}`, 'start'));
+    this.child.stdin?.on('error', () => undefined); // EPIPE after a crash: reported by exit/close
+    this.child.stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (text: string) => this.onStderr(text));
+    this.child.on('exit', (code, signal) => {
+      this.exitDescription = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      // stdout may still hold the last reply: give it a moment, then fail whatever is pending.
+      this.exitGrace = setTimeout(() => this.die(`the adapter ${this.exitDescription}`, 'crash'), 500);
+    });
+    this.child.on('close', () => this.die(`the adapter ${this.exitDescription || 'closed its stdout'}`, 'crash'));
+  }
+
+  /** Send a request and wait for its validated reply. */
+  request(message: { readonly id: number; readonly type: string }, validate: Pending['validate'], timeoutMs: number): Promise<unknown> {
+    if (this.dead) return Promise.reject(new AdapterProtocolError('crash', `the adapter ${this.exitDescription || 'is not running'}`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new AdapterProtocolError('timeout', `no reply to ${message.type} request ${message.id} within ${timeoutMs} ms`)), timeoutMs);
+      this.pending = { id: message.id, validate, resolve, reject, timer };
+      this.child.stdin?.write(JSON.stringify(message) + '\n');
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    let rest = chunk;
+    while (rest.length > 0 && !this.dead) {
+      const newline = rest.indexOf(10);
+      if (newline === -1) {
+        this.chunks.push(rest);
+        this.partialBytes += rest.length;
+        if (this.partialBytes > this.options.maxLineBytes) this.oversized();
+        return;
+      }
+      const head = rest.subarray(0, newline);
+      rest = rest.subarray(newline + 1);
+      if (this.partialBytes + head.length > this.options.maxLineBytes) {
+        this.oversized();
+        return;
+      }
+      const line = this.chunks.length === 0 ? head : Buffer.concat([...this.chunks, head]);
+      this.chunks = [];
+      this.partialBytes = 0;
+      this.onLine(line.toString('utf8'));
+    }
+  }
+
+  private oversized(): void {
+    this.fail(new AdapterProtocolError('oversized', `a reply line is longer than the maximum of ${this.options.maxLineBytes} bytes`));
+  }
+
+  private onLine(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return;
+    const pending = this.pending;
+    if (!pending) {
+      // Output nobody asked for: the stream can no longer be trusted.
+      this.tainted = true;
+      this.onStderr(`[harness] unsolicited adapter output discarded: ${line.slice(0, 200)}\n`);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      this.fail(new AdapterProtocolError('garbage', `reply is not JSON: ${JSON.stringify(line.slice(0, 200))}${line.length > 200 ? '...' : ''}`));
+      return;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.fail(new AdapterProtocolError('garbage', `reply is not a JSON object: ${line.slice(0, 200)}`));
+      return;
+    }
+    const id = (value as { id?: unknown }).id;
+    if (id !== pending.id) {
+      this.fail(new AdapterProtocolError('wrong-id', `expected a reply to request ${pending.id}, got id ${JSON.stringify(id) ?? 'undefined'}`));
+      return;
+    }
+    const problem = pending.validate(value);
+    if (problem !== undefined) {
+      this.fail(new AdapterProtocolError('invalid-reply', problem));
+      return;
+    }
+    this.settle();
+    pending.resolve(value);
+  }
+
+  private settle(): void {
+    if (this.pending) clearTimeout(this.pending.timer);
+    this.pending = undefined;
+  }
+
+  /** Fail the pending request and kill the process. */
+  fail(error: AdapterProtocolError): void {
+    const pending = this.pending;
+    this.settle();
+    this.kill();
+    this.markDead(error.detail);
+    pending?.reject(error);
+  }
+
+  private die(description: string, kind: AdapterFailureKind): void {
+    if (this.dead) return;
+    this.fail(new AdapterProtocolError(kind, description));
+  }
+
+  private markDead(description: string): void {
+    if (this.exitGrace) clearTimeout(this.exitGrace);
+    if (this.dead) return;
+    this.dead = true;
+    if (!this.exitDescription) this.exitDescription = description;
+    this.onDead(this);
+  }
+
+  /** Kill the process group (or the process). */
+  kill(): void {
+    const pid = this.child.pid;
+    if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) {
+      this.child.stdin?.destroy();
+      return;
+    }
+    try {
+      if (process.platform === 'win32') throw new Error('no process groups');
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      this.child.kill('SIGKILL');
+    }
+    this.child.stdin?.destroy();
+  }
+
+  /** Ask the adapter to finish; kill it if it does not exit in time. */
+  async bye(id: number, graceMs: number): Promise<void> {
+    if (this.dead) return;
+    const exited = new Promise<void>((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) resolve();
+      else this.child.once('exit', () => resolve());
+    });
+    const validators = protocolValidators();
+    // The bye reply is optional: any valid bye reply, or the process exiting, ends it.
+    this.pending = {
+      id,
+      validate: (value) => (validators.byeReply(value) ? undefined : validationMessage(validators.byeReply)),
+      resolve: () => undefined,
+      reject: () => undefined,
+      timer: setTimeout(() => undefined, 0),
+    };
+    this.child.stdin?.write(JSON.stringify({ id, type: 'bye' }) + '\n');
+    this.child.stdin?.end();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    this.settle();
+    this.kill();
+    this.markDead('closed by the harness');
+  }
+}
+
+/**
+ * A client of one adapter command. Requests are serialised: one at a time.
+ *
+ * @example
+ * const client = new AdapterClient('npx tsx conformance/adapters/builtin.ts');
+ * const hello = await client.start();
+ * const reply = await client.execute(vector.context, vector.preState, vector.transactions.map((t) => t.hex));
+ * await client.close();
+ */
+export class AdapterClient {
+  private session: Session | undefined;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stderrTail = '';
+  private startFailures = 0;
+  private lastStartError: AdapterProtocolError | undefined;
+  private readonly timeoutMs: number;
+  private readonly handshakeTimeoutMs: number;
+  private readonly maxLineBytes: number;
+  private readonly stderrMode: 'inherit' | 'capture' | 'ignore';
+  private readonly maxStartFailures: number;
+  /** The last successful handshake's answer. */
+  hello: HelloReply | undefined;
+  /** How many adapter processes were started (1 plus the restarts). */
+  starts = 0;
+
+  /**
+   * @param command - the adapter command, run by the shell
+   * @param options - deadlines, line limit, stderr handling
+   */
+  constructor(
+    readonly command: string,
+    private readonly options: AdapterClientOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? Math.max(DEFAULT_HANDSHAKE_TIMEOUT_MS, this.timeoutMs);
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.stderrMode = options.stderr ?? 'inherit';
+    this.maxStartFailures = options.maxStartFailures ?? 3;
+  }
+
+  /**
+   * Start the adapter (when not running) and do the handshake.
+   *
+   * @returns the adapter's hello reply
+   * @throws AdapterProtocolError when it cannot be started or the handshake fails
+   */
+  start(): Promise<HelloReply> {
+    return this.serialise(async () => (await this.ensureSession()).hello!);
+  }
+
+  /**
+   * Execute one block.
+   *
+   * @param context - the block context (JSON form)
+   * @param preState - the pre-state (JSON form)
+   * @param transactions - the transactions' wire bytes, lowercase hex
+   * @returns the adapter's result, error or skip reply (a skip without asking when the adapter's hello did not list the block's ledger model)
+   * @throws AdapterProtocolError when the adapter broke the protocol (it is restarted for the next request)
+   */
+  execute(context: ContextJson, preState: StateJson, transactions: readonly string[]): Promise<ExecuteReply> {
+    return this.serialise(async () => {
+      const session = await this.ensureSession();
+      const hello = session.hello!;
+      const id = this.nextId++;
+      if (!hello.ledgers.includes(context.ledger)) {
+        return { id, type: 'skip', reason: `the adapter does not support the ${context.ledger} ledger model (its hello lists ${hello.ledgers.join(', ')})` } as const;
+      }
+      const validators = protocolValidators();
+      const reply = await this.withStderr(
+        session.request({ id, type: 'execute', context, preState, transactions } as { id: number; type: string }, (value) =>
+          validators.executeReply(value) ? undefined : validationMessage(validators.executeReply),
+        this.timeoutMs),
+      );
+      return reply as ExecuteReply;
+    });
+  }
+
+  /**
+   * The adapter's stderr captured since the last call (only with `stderr: 'capture'`), at most its last 16 KiB.
+   *
+   * @returns the text
+   */
+  takeStderr(): string {
+    const text = this.stderrTail;
+    this.stderrTail = '';
+    return text;
+  }
+
+  /**
+   * Send `bye`, wait a little for the adapter to exit, then make sure it has.
+   *
+   * @param graceMs - how long to wait for a clean exit (default 2,000)
+   * @returns when the process is gone
+   */
+  close(graceMs = 2_000): Promise<void> {
+    return this.serialise(async () => {
+      const session = this.session;
+      this.session = undefined;
+      if (session) await session.bye(this.nextId++, graceMs);
+    });
+  }
+
+  private serialise<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async withStderr<T>(promise: Promise<T>): Promise<T> {
+    try {
+      return await promise;
+    } catch (error) {
+      if (error instanceof AdapterProtocolError && this.stderrMode === 'capture') {
+        // Let the last stderr lines of a dying process arrive.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new AdapterProtocolError(error.kind, error.detail, this.stderrTail);
+      }
+      throw error;
+    }
+  }
+
+  private appendStderr(text: string): void {
+    if (this.stderrMode === 'inherit') {
+      process.stderr.write(text);
+      return;
+    }
+    this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_CHARS);
+  }
+
+  private async ensureSession(): Promise<Session> {
+    if (this.session && !this.session.dead && !this.session.tainted) return this.session;
+    if (this.session) this.session.kill();
+    this.session = undefined;
+    if (this.startFailures >= this.maxStartFailures && this.lastStartError) {
+      throw new AdapterProtocolError('start', `gave up after ${this.startFailures} failed starts in a row; last: ${this.lastStartError.message}`);
+    }
+    this.starts++;
+    const session = new Session(
+      this.command,
+      { maxLineBytes: this.maxLineBytes, stderr: this.stderrMode, ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }), ...(this.options.env === undefined ? {} : { env: this.options.env }) },
+      (text) => this.appendStderr(text),
+      (dead) => {
+        if (this.session === dead) this.session = undefined;
+      },
+    );
+    this.session = session;
+    const validators = protocolValidators();
+    const id = this.nextId++;
+    try {
+      const reply = await this.withStderr(
+        session.request({ id, type: 'hello', protocolVersion: PROTOCOL_VERSION } as { id: number; type: string }, (value) => {
+          if (validators.errorReply(value)) return `the adapter refused the handshake: ${(value as ErrorReply).message}`;
+          const version = (value as { protocolVersion?: unknown }).protocolVersion;
+          if (version !== undefined && version !== PROTOCOL_VERSION) return `the adapter speaks protocol version ${JSON.stringify(version)}, the harness ${PROTOCOL_VERSION}`;
+          return validators.helloReply(value) ? undefined : `bad hello reply: ${validationMessage(validators.helloReply)}`;
+        }, this.handshakeTimeoutMs),
+      );
+      session.hello = reply as HelloReply;
+      this.hello = session.hello;
+      this.startFailures = 0;
+      return session;
+    } catch (error) {
+      session.kill();
+      this.startFailures++;
+      const failure =
+        error instanceof AdapterProtocolError
+          ? new AdapterProtocolError(error.kind === 'crash' || error.kind === 'start' ? error.kind : 'handshake', `during the handshake: ${error.detail}`, error.stderr)
+          : new AdapterProtocolError('handshake', String(error));
+      this.lastStartError = failure;
+      throw failure;
+    }
+  }
+}
+
+/**
+ * Read an adapter's result reply as a spec block result.
+ *
+ * @param reply - a result reply (or its outcome)
+ * @returns the block result
+ * @throws AdapterProtocolError (`invalid-reply`) when the post-state or an amount is unusable (e.g. above 2^64 - 1)
+ * @example
+ * const result = blockResultFromReply(reply);
+ */
+export function blockResultFromReply(reply: ResultReply | ExpectedJson): BlockResult {
+  const outcome = 'type' in reply ? outcomeOf(reply) : reply;
+  if (!outcome.ok) return { ok: false, error: { code: outcome.error, rule: 'R32', detail: 'reported by the adapter' } };
+  try {
+    const receipts: Receipt[] = outcome.receipts.map((receipt) => ({ hash: receipt.hash, status: receipt.status, error: receipt.error, fee: toU64(BigInt(receipt.fee)) }));
+    return { ok: true, state: stateFromJson(outcome.postState), receipts, feeTotal: toU64(BigInt(outcome.feeTotal)), stateRoot: outcome.stateRoot };
+  } catch (error) {
+    throw new AdapterProtocolError('invalid-reply', `unusable result: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A {@link BlockExecutor} backed by an adapter process. */
+export interface AdapterExecutor extends BlockExecutor {
+  /** The client underneath (handshake info, stderr, restarts). */
+  readonly client: AdapterClient;
+}
+
+/**
+ * An adapter as an executor under test: `executeBlock` sends the block as JSON and reads
+ * the reply back into a spec {@link BlockResult}.
+ *
+ * @param command - the adapter command, run by the shell
+ * @param options - client options
+ * @returns the executor; `executeBlock` throws {@link AdapterSkipError} on a skip,
+ *   {@link AdapterReportedError} on an error reply, {@link AdapterProtocolError} on a protocol failure
+ * @example
+ * const executor = adapterExecutor('npx tsx conformance/adapters/builtin.ts');
+ * await fc.assert(agreementProperty([executor]), { numRuns: 10 });
+ * await executor.close();
+ */
+export function adapterExecutor(command: string, options: AdapterClientOptions = {}): AdapterExecutor {
+  const client = new AdapterClient(command, options);
+  return {
+    client,
+    get name(): string {
+      return client.hello ? `adapter ${client.hello.name} ${client.hello.version}` : `adapter (${command})`;
+    },
+    async executeBlock(state: State, context: BlockContext, transactions: readonly Uint8Array[]): Promise<BlockResult> {
+      const reply = await client.execute(contextToJson(context), stateToJson(state), transactions.map(bytesToHex));
+      if (reply.type === 'skip') throw new AdapterSkipError(reply.reason);
+      if (reply.type === 'error') throw new AdapterReportedError(reply.message);
+      return blockResultFromReply(reply);
+    },
+    close: () => client.close(),
+  };
+}

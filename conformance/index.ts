@@ -1,0 +1,18 @@
+/**
+ * The conformance suite: fast-check arbitraries and properties that prove an executor
+ * equals the spec, the broken variants that prove the suite has teeth, the vector format,
+ * and the CLI. Start at {@link agreementProperty} and {@link runCommand}.
+ *
+ * @module conformance
+ */
+
+export * from './arbitraries/index.ts';
+export * from './coverage.ts';
+export * from './compare.ts';
+export * from './executor-under-test.ts';
+export * from './properties.ts';
+export * from './runner.ts';
+export * from './vector-runner.ts';
+export * from './variants/index.ts';
+export * from './vectors/format.ts';
+export { main, parseRunOptions, runCommand, type RunCommandOptions } from './cli.ts';
