@@ -78,9 +78,11 @@ for (const conflict of conflicts) workloads.set(conflict, generateWorkload(n, co
 const inThread = new ParallelExecutor({ workers: 0 });
 const parallel = new ParallelExecutor({ workers: cores });
 const batches = new ParallelExecutor({ workers: cores, scheduler: 'tos-batches' });
-// Warm up: JIT, worker pools, cost model.
-const warm = generateWorkload(200, 0.5, 99);
-for (const executor of [inThread, parallel, batches]) await executor.executeBlock(warm.state, context('immediate'), warm.transactions);
+// Warm up on a full-size block, twice: worker start-up, JIT in every thread, the cost model.
+const warm = workloads.get(50)!;
+for (let pass = 0; pass < 2; pass++) {
+  for (const executor of [inThread, parallel, batches]) await executor.executeBlock(warm.state, context('immediate'), warm.transactions);
+}
 timeSpec(warm, 'immediate');
 
 const samples = new Map<string, number[]>();

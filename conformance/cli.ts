@@ -26,6 +26,7 @@ import {
   type PropertyInfo,
 } from './properties.ts';
 import { checkProperty, type PropertyReport } from './runner.ts';
+import { BROKEN_VARIANTS, brokenExecutor } from './variants/index.ts';
 import { runVectors, type VectorRunSummary } from './vector-runner.ts';
 import { vectorsCommand } from './harness/vectors-command.ts';
 import { fuzzCommand } from './harness/fuzz-command.ts';
@@ -48,6 +49,8 @@ export interface RunCommandOptions {
   readonly json: boolean;
   /** Where failing counterexamples are written. */
   readonly failuresDirectory: string;
+  /** Instead of the built-in executor, run the broken variants and report how fast each is caught. */
+  readonly variants: boolean;
 }
 
 /**
@@ -65,6 +68,7 @@ export function parseRunOptions(argv: readonly string[]): RunCommandOptions {
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     if (argument === '--json') flags.add('json');
+    else if (argument === '--variants') flags.add('variants');
     else if (['--runs', '--seed', '--path', '--only', '--workers', '--failures-dir'].includes(argument)) {
       const value = argv[++index];
       if (value === undefined) throw new Error(`${argument} needs a value`);
@@ -86,7 +90,44 @@ export function parseRunOptions(argv: readonly string[]): RunCommandOptions {
     workers: integer('workers', 0),
     json: flags.has('json'),
     failuresDirectory: values.get('failures-dir') ?? join(ROOT, 'vectors', 'regressions'),
+    variants: flags.has('variants'),
   };
+}
+
+/**
+ * `tos-conformance run --variants`: the suite's teeth. Runs the agreement property (with
+ * the default share of the budget) against every deliberately broken executor and reports
+ * the runs and seconds until each was caught.
+ *
+ * @param options - parsed options (`runs` and `seed` are used)
+ * @returns 0 when every variant was caught
+ * @example
+ * await variantsCommand(parseRunOptions(['--variants']));
+ */
+export async function variantsCommand(options: RunCommandOptions): Promise<number> {
+  const out = options.json ? process.stderr : process.stdout;
+  const say = (line: string): void => void out.write(line + '\n');
+  const numRuns = Math.max(1, Math.round(options.runs * 0.5));
+  const rows: { defect: string; caught: boolean; runs: number; seconds: number }[] = [];
+  say(`tos-conformance: agreement (${numRuns} runs at most) against each broken variant`);
+  for (const variant of BROKEN_VARIANTS) {
+    const report = await checkProperty(AGREEMENT, agreementProperty([brokenExecutor(variant.defect)]), {
+      numRuns,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      shrink: false,
+    });
+    const row = { defect: variant.defect, caught: report.failures > 0, runs: report.runs, seconds: report.secondsToFailure ?? report.seconds };
+    rows.push(row);
+    say(`  ${variant.defect}: ${row.caught ? `caught after ${row.runs} runs in ${row.seconds.toFixed(2)} s` : `NOT caught in ${row.runs} runs`} (${variant.description})`);
+  }
+  say('');
+  say('| variant | caught | runs | seconds |');
+  say('| --- | --- | --- | --- |');
+  for (const row of rows) say(`| ${row.defect} | ${row.caught ? 'yes' : 'NO'} | ${row.runs} | ${row.seconds.toFixed(2)} |`);
+  const allCaught = rows.every((row) => row.caught);
+  say(`${allCaught ? 'PASSED' : 'FAILED'}: ${rows.filter((row) => row.caught).length} of ${rows.length} broken variants caught`);
+  if (options.json) process.stdout.write(JSON.stringify({ passed: allCaught, variants: rows }) + '\n');
+  return allCaught ? 0 : 1;
 }
 
 function configurationsFor(workers: number | undefined): readonly ExecutorConfiguration[] {
@@ -133,6 +174,7 @@ function createProgress(out: NodeJS.WriteStream, enabled: boolean) {
  * process.exitCode = await runCommand(parseRunOptions(process.argv.slice(3)));
  */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
+  if (options.variants) return variantsCommand(options);
   const out = options.json ? process.stderr : process.stdout;
   const say = (line: string): void => void out.write(line + '\n');
   const progress = createProgress(out, true);
