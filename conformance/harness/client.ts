@@ -31,6 +31,7 @@ import {
 import type { BlockExecutor } from '../executor-under-test.ts';
 import { contextToJson, type ContextJson, type ExpectedJson } from '../vectors/format.ts';
 import {
+  executeReplyProblem,
   outcomeOf,
   PROTOCOL_VERSION,
   protocolValidators,
@@ -381,11 +382,8 @@ export class AdapterClient {
       if (!hello.ledgers.includes(context.ledger)) {
         return { id, type: 'skip', reason: `the adapter does not support the ${context.ledger} ledger model (its hello lists ${hello.ledgers.join(', ')})` } as const;
       }
-      const validators = protocolValidators();
       const reply = await this.withStderr(
-        session.request({ id, type: 'execute', context, preState, transactions } as { id: number; type: string }, (value) =>
-          validators.executeReply(value) ? undefined : validationMessage(validators.executeReply),
-        this.timeoutMs),
+        session.request({ id, type: 'execute', context, preState, transactions } as { id: number; type: string }, executeReplyProblem, this.timeoutMs),
       );
       return reply as ExecuteReply;
     });

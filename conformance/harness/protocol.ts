@@ -100,6 +100,12 @@ export interface ProtocolValidators {
   readonly executeRequest: ValidateFunction<ExecuteRequest>;
   /** Any answer to execute. */
   readonly executeReply: ValidateFunction<ExecuteReply>;
+  /** A result reply of an applied block. */
+  readonly appliedResult: ValidateFunction<ResultReply>;
+  /** A result reply of a refused block. */
+  readonly refusedResult: ValidateFunction<ResultReply>;
+  /** A skip reply. */
+  readonly skipReply: ValidateFunction<SkipReply>;
   /** An error reply (also accepted in answer to hello). */
   readonly errorReply: ValidateFunction<ErrorReply>;
   /** A bye reply. */
@@ -138,6 +144,9 @@ export function protocolValidators(): ProtocolValidators {
     helloReply: compile<HelloReply>('helloReply'),
     executeRequest: compile<ExecuteRequest>('executeRequest'),
     executeReply: compile<ExecuteReply>('executeReply'),
+    appliedResult: compile<ResultReply>('appliedResult'),
+    refusedResult: compile<ResultReply>('refusedResult'),
+    skipReply: compile<SkipReply>('skipReply'),
     errorReply: compile<ErrorReply>('errorReply'),
     byeReply: compile<ByeReply>('byeReply'),
     anyMessage: ajv.compile<HarnessMessage | AdapterMessage>({ $ref: PROTOCOL_SCHEMA_ID }),
@@ -160,6 +169,26 @@ export function validationMessage(validate: ValidateFunction): string {
     .slice(0, 3)
     .map((error) => `${error.instancePath || '(message)'} ${error.message ?? 'is invalid'}`)
     .join('; ');
+}
+
+/**
+ * Check an answer to `execute` against the schema, reporting the problems of the message
+ * kind it claims to be (by `type` and `ok`), not of every alternative.
+ *
+ * @param value - a parsed reply line
+ * @returns `undefined` when valid, else what is wrong
+ * @example
+ * executeReplyProblem({ id: 1, type: 'result', ok: true }) // "/ (message) must have required property 'receipts'"
+ */
+export function executeReplyProblem(value: unknown): string | undefined {
+  const v = protocolValidators();
+  if (v.executeReply(value)) return undefined;
+  const { type, ok } = value as { type?: unknown; ok?: unknown };
+  const specific =
+    type === 'result' ? (ok === false ? v.refusedResult : v.appliedResult) : type === 'error' ? v.errorReply : type === 'skip' ? v.skipReply : undefined;
+  if (!specific) return `type must be result, error or skip, got ${JSON.stringify(type) ?? 'nothing'}`;
+  specific(value);
+  return `${type === 'result' ? (ok === false ? 'refused result' : 'applied result') : String(type)} reply: ${validationMessage(specific)}`;
 }
 
 /**

@@ -39,7 +39,8 @@ describe('broken variants are caught', () => {
 
   it('R33 a shrunk counterexample is written as a vector that replays the failure', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'tos-failures-'));
-    const report = await checkProperty(AGREEMENT, agreementProperty([brokenExecutor('rejected-fees-counted')]), {
+    // Small blocks keep shrinking quick; the detection tests above use the default sizes.
+    const report = await checkProperty(AGREEMENT, agreementProperty([brokenExecutor('rejected-fees-counted')], { maxTransactions: 5 }), {
       numRuns: 200,
       seed: 99,
       failuresDirectory: directory,

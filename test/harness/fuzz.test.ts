@@ -1,0 +1,59 @@
+/**
+ * `tos-conformance fuzz` through adapter processes: the built-in adapter agrees with the
+ * spec; the broken one is caught, and the shrunk counterexample is written as a vector
+ * that replays the failure.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareOutcomes } from '../../conformance/compare.ts';
+import { AdapterClient } from '../../conformance/harness/client.ts';
+import { fuzzCommand } from '../../conformance/harness/fuzz-command.ts';
+import { outcomeOf } from '../../conformance/harness/protocol.ts';
+import { vectorsCommand } from '../../conformance/harness/vectors-command.ts';
+import { readVectorBlock, resultToJson, type Vector } from '../../conformance/vectors/format.ts';
+import { applyBlock } from '../../spec/index.ts';
+import { BROKEN, BUILTIN, capture } from './support.ts';
+
+describe('fuzz', () => {
+  it('passes against the built-in adapter (agreement and decoding agreement, 10 runs each)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harness-fuzz-'));
+    const io = capture();
+    const code = await fuzzCommand(['--adapter', BUILTIN, '--runs', '10', '--seed', '42', '--failures-dir', dir], io);
+    expect(io.stdout()).toContain('PASSED: agreement 10 runs, decoding-agreement 10 runs');
+    expect(code).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('fails against the broken adapter and writes a minimal vector that replays the failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harness-fuzz-'));
+    const io = capture();
+    const code = await fuzzCommand(['--adapter', BROKEN, '--runs', '10', '--seed', '7', '--only', 'agreement', '--failures-dir', dir], io);
+    expect(code).toBe(1);
+    expect(io.stdout()).toMatch(/FAILED agreement: adapter tos-conformance broken .* disagrees with the spec: (stateRoot|receipts\[\d+\]\.\w+): expected/);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(io.stdout()).toContain(`shrunk counterexample written to ${join(dir, files[0]!)}`);
+    const vector = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as Vector;
+    expect(vector._info.source).toBe('regression');
+
+    // The vector's expected outcome is the spec's...
+    const { preState, context, transactions } = readVectorBlock(vector);
+    expect(resultToJson(applyBlock(preState, context, transactions))).toEqual(vector.expected);
+    // ...and the broken adapter still disagrees with it.
+    const client = new AdapterClient(BROKEN, { stderr: 'capture' });
+    try {
+      const reply = await client.execute(vector.context, vector.preState, vector.transactions.map((t) => t.hex));
+      expect(reply.type).toBe('result');
+      if (reply.type === 'result') expect(compareOutcomes(vector.expected, outcomeOf(reply))).toBeDefined();
+    } finally {
+      await client.close();
+    }
+    // Replaying the file with the vectors command fails too, while the built-in adapter passes it.
+    expect(await vectorsCommand(['--adapter', BROKEN, '--vectors', join(dir, files[0]!)], capture())).toBe(1);
+    const replay = capture();
+    expect(await vectorsCommand(['--adapter', BUILTIN, '--vectors', dir], replay)).toBe(0);
+    expect(replay.stdout()).toContain('1 passed, 0 failed, 0 skipped, 0 errors');
+  });
+});
