@@ -1,8 +1,10 @@
 /**
  * The documentation is tested (R1-R33): every rule id of the rules brief appears in
- * docs/semantics.md, and every relative link in docs/ and the README resolves.
+ * docs/semantics.md, every relative link in docs/ and the README resolves, and every code
+ * sample marked `// runnable` in a guide runs.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -44,6 +46,40 @@ describe('docs', () => {
         .map((target) => target.split('#')[0]!)
         .filter((target) => target !== '' && !existsSync(join(dirname(file), decodeURIComponent(target))));
       expect(missing).toEqual([]);
+    });
+  }
+});
+
+/** Code blocks of a markdown text whose first line is a `// runnable` comment. */
+export function runnableSamples(markdown: string): { language: string; code: string }[] {
+  return [...markdown.matchAll(/```(js|ts)\n(\/\/ runnable[^\n]*\n[\s\S]*?)```/g)].map((match) => ({ language: match[1]!, code: match[2]! }));
+}
+
+describe('runnable code samples in the guides', () => {
+  const samples = markdownFiles().flatMap((file) =>
+    runnableSamples(readFileSync(file, 'utf8')).map((sample, index) => ({ ...sample, name: `${file.slice(root.length)} sample ${index + 1}` })),
+  );
+
+  it('the guides have runnable samples', () => {
+    expect(samples.length).toBeGreaterThan(0);
+  });
+
+  for (const sample of samples) {
+    it(`${sample.name} runs`, () => {
+      let output: string;
+      if (sample.language === 'ts') {
+        // A TypeScript sample runs as a file at the repository root, where its imports resolve.
+        const file = join(root, `.docs-sample-${process.pid}-${samples.indexOf(sample)}.ts`);
+        writeFileSync(file, sample.code);
+        try {
+          output = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+        } finally {
+          rmSync(file, { force: true });
+        }
+      } else {
+        output = execFileSync(process.execPath, ['--input-type=module', '-'], { cwd: root, input: sample.code, encoding: 'utf8', timeout: 60_000 });
+      }
+      expect(output.length).toBeGreaterThan(0);
     });
   }
 });
