@@ -1,7 +1,7 @@
 /**
  * The suite has teeth (R33): every deliberately broken executor variant, each a bug class
  * of the TOS V3 executor, is caught by the agreement property within the default budget of
- * `npm run conformance` (500 agreement runs), and a caught failure becomes a replayable vector.
+ * `npm run conformance` (550 agreement runs), and a caught failure becomes a replayable vector.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import {
   type Vector,
 } from '../../conformance/index.ts';
 
-const DEFAULT_AGREEMENT_RUNS = 500;
+const DEFAULT_AGREEMENT_RUNS = 550;
 
 describe('broken variants are caught', () => {
   for (const variant of BROKEN_VARIANTS) {
