@@ -28,6 +28,7 @@ import {
   type BlockContext,
   type BlockResult,
   type DecodeResult,
+  type Hash,
   type MultiSigConfig,
   type Receipt,
   type State,
@@ -39,7 +40,7 @@ import type { FaultPlan } from './faults.ts';
 import type { AccountRecord } from './records.ts';
 import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } from './schedule.ts';
 import { computeStateRootFast } from './state-root.ts';
-import { MemoryStorage, type Storage } from './storage.ts';
+import { MemoryStorage, StorageError, type Storage } from './storage.ts';
 import { packVerifyTask, runVerifyTask, verifyDecoded, type VerifyTask } from './verify.ts';
 import { Workspace } from './workspace.ts';
 
@@ -107,6 +108,30 @@ function verifyInThread(decoded: readonly DecodeResult[], configs: readonly (Mul
     verdicts[2 * index + 1] = multisig;
   });
   return verdicts;
+}
+
+/**
+ * An applied-block result whose `state` is read back from the store on first access (a
+ * persistent store need not materialise its whole state per block).
+ */
+function appliedWithStoredState(storage: Storage, topoheight: bigint, receipts: Receipt[], feeTotal: U64, stateRoot: Hash): BlockResult {
+  let state: State | undefined;
+  return {
+    ok: true,
+    get state(): State {
+      if (state === undefined) {
+        const committed = storage.readMeta?.()?.topoheight;
+        if (committed !== undefined && committed !== topoheight) {
+          throw new StorageError('StaleState', `the post-state of topoheight ${topoheight} was read after topoheight ${committed} was committed`);
+        }
+        state = storage.readState();
+      }
+      return state;
+    },
+    receipts,
+    feeTotal,
+    stateRoot,
+  };
 }
 
 /** The parallel executor. Create once, execute many blocks, then {@link ParallelExecutor.close}. */
@@ -189,6 +214,11 @@ export class ParallelExecutor {
    * Execute a block against a store and commit it there atomically. On a block error
    * (`BlockOverflow`) or a thrown {@link BlockExecutionError}, nothing is committed.
    *
+   * With a store that has {@link Storage.stateRootAfter} (e.g. {@link LmdbStorage}), the
+   * root is computed before the commit and committed with the writes as
+   * `{ topoheight: context.topoheight, stateRoot }`, and the result's `state` is read back
+   * from the store on first access (read it before committing the next block).
+   *
    * @param storage - the store holding the pre-state
    * @param context - the block context
    * @param transactions - wire bytes in block order
@@ -255,7 +285,17 @@ export class ParallelExecutor {
     // 4. One atomic commit, then read the post-state back from the store.
     const writes = new Map<string, AccountRecord>();
     for (const [key, record] of workspace.accounts) if (record !== undefined) writes.set(key, record);
-    storage.commit({ accounts: writes, burnedSupply: workspace.burnedSupply });
+    const blockWrites = { accounts: writes, burnedSupply: workspace.burnedSupply };
+    if (storage.stateRootAfter !== undefined) {
+      // A persistent store: the root of exactly the state being committed, from the store
+      // plus the writes, goes into the same atomic commit. The post-state is read back
+      // from the store only if the caller asks for it.
+      const stateRoot = storage.stateRootAfter(blockWrites);
+      storage.commit(blockWrites, { topoheight: context.topoheight, stateRoot });
+      this.#recordStats(transactions.length, levels.length, counters, verifyMs, applied - started - verifyMs, performance.now() - applied);
+      return appliedWithStoredState(storage, context.topoheight, receipts, feeTotal as U64, stateRoot);
+    }
+    storage.commit(blockWrites);
     const state = storage.readState();
     const stateRoot = computeStateRootFast(state);
     this.#recordStats(transactions.length, levels.length, counters, verifyMs, applied - started - verifyMs, performance.now() - applied);

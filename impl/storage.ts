@@ -7,8 +7,46 @@
  * @module storage
  */
 
-import type { AssetId, PublicKey, State } from '../spec/index.ts';
+import type { AssetId, Hash, PublicKey, State } from '../spec/index.ts';
 import { toAccount, toRecord, type AccountRecord, type BlockWrites } from './records.ts';
+
+/** Chain metadata committed together with a block's writes (persistent stores). */
+export interface CommitMeta {
+  /** The topoheight of the block whose writes these are: the last committed one plus 1. */
+  readonly topoheight: bigint;
+  /** The state root (R4) of the state after the commit. */
+  readonly stateRoot: Hash;
+}
+
+/** Why a store refused an operation (see {@link StorageError}). */
+export type StorageErrorCode =
+  /** A commit's topoheight is not the last committed topoheight plus 1. */
+  | 'NonConsecutiveTopoheight'
+  /** A persistent store was asked to commit without {@link CommitMeta}. */
+  | 'MissingMeta'
+  /** The stored data does not hash to the stored state root, or cannot be decoded. */
+  | 'CorruptState'
+  /** A read-only open of a store that holds no chain yet. */
+  | 'EmptyStore'
+  /** A lazily read post-state was read after a later block had been committed. */
+  | 'StaleState'
+  /** The store was closed. */
+  | 'Closed';
+
+/** A typed storage failure; when thrown by a commit, nothing was written. */
+export class StorageError extends Error {
+  /**
+   * @param code - the machine-readable reason
+   * @param message - what happened, for people
+   */
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
 
 /** What the executor needs from a store. */
 export interface Storage {
@@ -35,9 +73,31 @@ export interface Storage {
   /**
    * Apply one block's writes atomically: all of them or none.
    *
+   * Persistent stores also write `meta` in the same atomic step, require it, and refuse
+   * (with a {@link StorageError}, changing nothing) a topoheight that is not the last
+   * committed one plus 1. {@link MemoryStorage} ignores it.
+   *
    * @param writes - the block's final records and burned supply
+   * @param meta - the block's topoheight and the root of the state after the commit
    */
-  commit(writes: BlockWrites): void;
+  commit(writes: BlockWrites, meta?: CommitMeta): void;
+  /**
+   * Optional: the state root (R4) of the state that committing `writes` would produce,
+   * computed from the store and the writes without materialising the whole state. When
+   * a store has it, the executor computes the root first and passes it to
+   * {@link Storage.commit} as {@link CommitMeta}; otherwise it hashes
+   * {@link Storage.readState} after the commit.
+   *
+   * @param writes - the block's writes, not yet committed
+   * @returns the root of the committed state plus `writes`
+   */
+  stateRootAfter?(writes: BlockWrites): Hash;
+  /**
+   * Optional: the metadata of the last commit.
+   *
+   * @returns the last committed topoheight and state root, or `undefined` when none
+   */
+  readMeta?(): CommitMeta | undefined;
   /**
    * Read the whole committed state back.
    *

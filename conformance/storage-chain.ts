@@ -1,0 +1,123 @@
+/**
+ * Deterministic chains of generated blocks for the storage tests, the crash test and the
+ * `demo` subcommand: a fixed starting state (from {@link blockArbitrary} with a fixed
+ * seed), then block after block generated from the spec's current state by
+ * {@link generateBlockFromState} with fixed per-topoheight seeds, and the spec's state and
+ * root after each.
+ *
+ * @module conformance/storage-chain
+ */
+
+import fc from 'fast-check';
+import {
+  applyBlock,
+  computeStateRoot,
+  toU64,
+  type BlockContext,
+  type Hash,
+  type LedgerModel,
+  type PublicKey,
+  type State,
+} from '../spec/index.ts';
+import { blockArbitrary, generateBlockFromState, type BlockConstraints } from './arbitraries/index.ts';
+
+/** The fixed start of a chain: its genesis state and who mines. */
+export interface ChainStart {
+  /** The state before the first block (topoheight 0). */
+  readonly state: State;
+  /** The miner of every block. */
+  readonly miner: PublicKey;
+  /** The chain id of every block. */
+  readonly chainId: number;
+}
+
+/** One block of a chain. */
+export interface ChainBlock {
+  /** The block context (topoheight 1 for the first block). */
+  readonly context: BlockContext;
+  /** The transactions' wire bytes. */
+  readonly transactions: Uint8Array[];
+}
+
+/** A chain with the spec's state after every block. */
+export interface SpecChain {
+  /** The start. */
+  readonly start: ChainStart;
+  /** Blocks 1..n (`blocks[i]` has topoheight `i + 1`). */
+  readonly blocks: readonly ChainBlock[];
+  /** `states[t]`: the spec's state after `t` blocks (`states[0]` is the genesis state). */
+  readonly states: readonly State[];
+  /** `roots[t]`: the spec's state root of `states[t]`. */
+  readonly roots: readonly Hash[];
+}
+
+/**
+ * The starting state for a seed: a generated pre-state (2 to 50 accounts, balances at the
+ * edges, assets, multisig configurations) with its miner and chain id.
+ *
+ * @param seed - the seed
+ * @returns the chain's start
+ * @example
+ * const start = chainStart(7);
+ */
+export function chainStart(seed: number): ChainStart {
+  const block = fc.sample(blockArbitrary({ maxTransactions: 0 }), { seed, numRuns: 1 })[0]!;
+  return { state: block.state, miner: block.context.miner, chainId: block.context.chainId };
+}
+
+/**
+ * The next block of a chain: generated from `state` (the state at `topoheight - 1`) with a
+ * seed fixed by the chain seed and the topoheight. The ledger model alternates. When the
+ * spec refuses the generated block (`BlockOverflow`), other seeds are tried, then an
+ * empty block, so every chain block is applied.
+ *
+ * @param start - the chain's start
+ * @param state - the state the block builds on
+ * @param topoheight - the block's topoheight
+ * @param seed - the chain seed
+ * @param constraints - block-size and transaction constraints
+ * @returns the block and the spec's result of it
+ * @example
+ * const { block, state: next } = nextChainBlock(start, start.state, 1n, 7);
+ */
+export function nextChainBlock(
+  start: ChainStart,
+  state: State,
+  topoheight: bigint,
+  seed: number,
+  constraints: BlockConstraints = {},
+): { readonly block: ChainBlock; readonly state: State; readonly stateRoot: Hash } {
+  const ledger: LedgerModel = topoheight % 2n === 1n ? 'immediate' : 'deferred-credits';
+  const context: BlockContext = { chainId: start.chainId, topoheight: toU64(topoheight), miner: start.miner, ledger };
+  for (let attempt = 0; attempt <= 4; attempt++) {
+    const transactions =
+      attempt < 4 ? generateBlockFromState(state, context, (seed * 7919 + Number(topoheight) * 104_729 + attempt * 15_485_863) | 0, constraints).transactions : [];
+    const result = applyBlock(state, context, transactions);
+    if (result.ok) return { block: { context, transactions }, state: result.state, stateRoot: result.stateRoot };
+  }
+  throw new Error('unreachable: an empty block is always applied');
+}
+
+/**
+ * A whole chain from {@link chainStart}: `blocks` blocks and the spec's states and roots.
+ *
+ * @param seed - the chain seed
+ * @param blocks - how many blocks
+ * @param constraints - block-size and transaction constraints
+ * @returns the chain
+ * @example
+ * const chain = generateSpecChain(7, 20, { minTransactions: 4, maxTransactions: 8 });
+ */
+export function generateSpecChain(seed: number, blocks: number, constraints: BlockConstraints = {}): SpecChain {
+  const start = chainStart(seed);
+  const chainBlocks: ChainBlock[] = [];
+  const states: State[] = [start.state];
+  const roots: Hash[] = [computeStateRoot(start.state)];
+  for (let topoheight = 1; topoheight <= blocks; topoheight++) {
+    const next = nextChainBlock(start, states[topoheight - 1]!, BigInt(topoheight), seed, constraints);
+    chainBlocks.push(next.block);
+    states.push(next.state);
+    roots.push(next.stateRoot);
+  }
+  return { start, blocks: chainBlocks, states, roots };
+}
