@@ -38,9 +38,14 @@ class MutationSequencer extends BaseSequencer {
   }
 }
 
+/** Which tests run: MUTATION_SCOPE (set by stryker.config.mjs) = spec | impl | all. */
+const scope = process.env['MUTATION_SCOPE'] ?? 'all';
+const SPEC_TESTS = ['test/spec/**/*.test.ts', 'test/vectors/**/*.test.ts', 'test/mutation/spec-gaps.test.ts'];
+const IMPL_TESTS = ['test/impl/**/*.test.ts', 'test/mutation/impl-gaps.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: scope === 'spec' ? SPEC_TESTS : scope === 'impl' ? IMPL_TESTS : ['test/**/*.test.ts'],
     exclude: [
       // Spawn child processes (adapters, CLI, doc samples): a mutant is never active there,
       // and they test conformance/ and docs tooling, not spec/ or impl/.
