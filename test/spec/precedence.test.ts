@@ -28,10 +28,8 @@ import {
   applyBlock,
   createState,
   createTestKey,
-  toU64,
   TOS_ASSET,
   type BlockContext,
-  type Payload,
   type RejectionCode,
   type State,
   type Transfer,
@@ -50,6 +48,10 @@ import {
   MAX,
   transfer,
   type BuildOptions,
+  pay,
+  burn,
+  multisig,
+  extra,
 } from '../support/fixtures.ts';
 
 const TWO_63 = 1n << 63n;
@@ -58,21 +60,6 @@ const ghost = createTestKey('ghost');
 /** An account at nonce 2^64 - 1 with 20_000 TOS. */
 const poor = createTestKey('poor');
 
-function pay(...transfers: Transfer[]): Payload {
-  return { kind: 'transfers', transfers };
-}
-
-function burn(amount: bigint, asset: string = TOS_ASSET): Payload {
-  return { kind: 'burn', asset, amount: toU64(amount) };
-}
-
-function multisig(threshold: number, participants: readonly string[]): Payload {
-  return { kind: 'multisig', threshold, participants };
-}
-
-function extra(n: number): string {
-  return 'ab'.repeat(n);
-}
 
 function many(count: number, rawBytes: number): Transfer[] {
   return Array.from({ length: count }, () => transfer(bob.publicKey, 1n, TOS_ASSET, extra(rawBytes)));

@@ -14,15 +14,12 @@ import {
   decodePublicKey,
   LEDGER_MODELS,
   stateToJson,
-  toU64,
   TOS_ASSET,
   type AppliedBlock,
   type BlockContext,
-  type Payload,
   type RejectionCode,
   type State,
   type StateInit,
-  type Transfer,
 } from '../../spec/index.ts';
 import {
   alice,
@@ -39,29 +36,16 @@ import {
   miner,
   transfer,
   type BuildOptions,
+  pay,
+  burn,
+  multisig,
+  extra,
 } from '../support/fixtures.ts';
 
 const TWO_63 = 1n << 63n;
 
 // ---------------------------------------------------------------------------------------
 // Helpers (inputs only; no expected value is computed here).
-
-function pay(...transfers: Transfer[]): Payload {
-  return { kind: 'transfers', transfers };
-}
-
-function burn(amount: bigint, asset: string = TOS_ASSET): Payload {
-  return { kind: 'burn', asset, amount: toU64(amount) };
-}
-
-function multisig(threshold: number, participants: readonly string[]): Payload {
-  return { kind: 'multisig', threshold, participants };
-}
-
-/** `n` raw bytes of extra data, as hex. */
-function extra(n: number): string {
-  return 'ab'.repeat(n);
-}
 
 function run(state: State, txs: readonly BuildOptions[], ctx: BlockContext = context()): AppliedBlock {
   const result = applyBlock(state, ctx, txs.map(encode));

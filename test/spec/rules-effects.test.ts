@@ -13,16 +13,13 @@ import {
   applyBlock,
   createState,
   stateToJson,
-  toU64,
   TOS_ASSET,
   type AppliedBlock,
   type BlockContext,
   type LedgerModel,
-  type Payload,
   type RejectionCode,
   type State,
   type StateInit,
-  type Transfer,
 } from '../../spec/index.ts';
 import {
   alice,
@@ -37,24 +34,15 @@ import {
   miner,
   transfer,
   type BuildOptions,
+  pay,
+  burn,
+  multisig,
 } from '../support/fixtures.ts';
 
 const TWO_63 = 1n << 63n;
 
 // ---------------------------------------------------------------------------------------
 // Helpers (inputs only; no expected value is computed here).
-
-function pay(...transfers: Transfer[]): Payload {
-  return { kind: 'transfers', transfers };
-}
-
-function burn(amount: bigint, asset: string = TOS_ASSET): Payload {
-  return { kind: 'burn', asset, amount: toU64(amount) };
-}
-
-function multisig(threshold: number, participants: readonly string[]): Payload {
-  return { kind: 'multisig', threshold, participants };
-}
 
 /** R11, computed independently of the spec: BLAKE3 of the full encoding, as hex. */
 function hashOf(bytes: Uint8Array): string {

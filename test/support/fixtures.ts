@@ -37,6 +37,26 @@ export function context(overrides: Partial<BlockContext> = {}): BlockContext {
   return { chainId: 0, topoheight: toU64(10n), miner: miner.publicKey, ledger: 'immediate', ...overrides };
 }
 
+/** A Transfers payload. */
+export function pay(...transfers: Transfer[]): Payload {
+  return { kind: 'transfers', transfers };
+}
+
+/** A Burn payload (TOS by default). */
+export function burn(amount: bigint, asset: string = TOS_ASSET): Payload {
+  return { kind: 'burn', asset, amount: toU64(amount) };
+}
+
+/** A MultiSig payload (threshold 0 deletes). */
+export function multisig(threshold: number, participants: readonly string[]): Payload {
+  return { kind: 'multisig', threshold, participants };
+}
+
+/** `n` raw bytes of extra data, as hex. */
+export function extra(n: number): string {
+  return 'ab'.repeat(n);
+}
+
 export function transfer(destination: string, amount: bigint, asset: string = TOS_ASSET, extraData: string | null = null): Transfer {
   return { asset, destination, amount: toU64(amount), extraData };
 }
