@@ -9,6 +9,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  BlockExecutionError,
   buildApplyTask,
   computeStateRootFast,
   StorageError,
@@ -265,8 +266,19 @@ describe('R27 R32 R4 executor checks in the calling thread', () => {
   const changes: readonly [string, MultiSigConfig, Payload, NonNullable<BuildOptions['multisigSigners']>][] = [
     ['1-of-[dave] to 1-of-[bob] (same size, other participant)', { threshold: 1, participants: [dave.publicKey] }, setTo(1, [bob.publicKey]), [{ id: 0, key: bob }]],
     ['1-of-[dave] to 1-of-[dave, bob] (one more participant)', { threshold: 1, participants: [dave.publicKey] }, setTo(1, [dave.publicKey, bob.publicKey]), [{ id: 1, key: bob }]],
+    // Shrinking: bob's id 1 was valid before and is out of range now (R27: MultiSigParticipants).
     ['1-of-[dave, bob] to 2-of-[dave, bob] (threshold only)', { threshold: 1, participants: [dave.publicKey, bob.publicKey] }, setTo(2, [dave.publicKey, bob.publicKey]), [{ id: 0, key: dave }, { id: 1, key: bob }]],
   ];
+  it('R27: carol shrinks 1-of-[dave, bob] to 1-of-[dave]; a signature by bob (id 1) is now out of range: MultiSigParticipants', async () => {
+    const state = createState({ accounts: [fund(carol, { threshold: 1, participants: [dave.publicKey, bob.publicKey] })] });
+    const block = [
+      encode({ source: carol, nonce: 0n, payload: setTo(1, [dave.publicKey]), multisigSigners: [{ id: 0, key: dave }] }),
+      encode({ source: carol, nonce: 1n, payload: { kind: 'burn', asset: TOS_ASSET, amount: toU64(1n) }, multisigSigners: [{ id: 1, key: bob }] }),
+    ];
+    const result = await executor.executeBlock(state, context(), block);
+    expect(result.ok && result.receipts.map((receipt) => receipt.error)).toEqual([null, 'MultiSigParticipants']);
+  });
+
   for (const [name, before, change, signers] of changes) {
     it(`R27: carol changes ${name}; her next transaction is checked against the new configuration`, async () => {
       const state = createState({ accounts: [fund(carol, before)] });
@@ -314,6 +326,12 @@ describe('R27 R32 R4 executor checks in the calling thread', () => {
     expect(computeStateRootFast(state)).toBe(computeStateRoot(state));
   });
 
+  it('BlockExecutionError carries its name, message and cause', () => {
+    const cause = new Error('worker died');
+    const error = new BlockExecutionError('a worker task failed', cause);
+    expect([error.name, error.message, error.cause]).toEqual(['BlockExecutionError', 'a worker task failed', cause]);
+  });
+
   it('StorageError carries its code and name', () => {
     const error = new StorageError('StaleState', 'late read');
     expect([error.name, error.code, error.message]).toEqual(['StorageError', 'StaleState', 'late read']);
@@ -332,7 +350,11 @@ describe('R33 a store with stateRootAfter (the persistent-store path)', () => {
     readAccount(key: string) { return this.inner.readAccount(key); }
     hasAsset(asset: string) { return this.inner.hasAsset(asset); }
     readBurnedSupply() { return this.inner.readBurnedSupply(); }
-    readState() { return this.inner.readState(); }
+    reads = 0;
+    readState() {
+      this.reads++;
+      return this.inner.readState();
+    }
     readMeta() { return this.meta; }
     stateRootAfter(writes: BlockWrites): string {
       const scratch = new MemoryStorage(this.inner.readState());
@@ -376,12 +398,36 @@ describe('R33 a store with stateRootAfter (the persistent-store path)', () => {
     expect((thrown as StorageError).code).toBe('StaleState');
     // A post-state read right after its own commit works, and is read once.
     const third = await executor.executeBlockOn(store, context({ topoheight: toU64(12n) }), block(2n));
+    const readsBefore = store.reads;
     const state = third.ok ? third.state : undefined;
     expect(state?.accounts.get(alice.publicKey)?.nonce).toBe(3n);
     expect(third.ok && third.state).toBe(state);
+    expect(store.reads - readsBefore).toBe(1);
   });
 
-  it('R33: a store without meta (readMeta undefined) still reads its post-state', async () => {
+  it('R33: a store whose readMeta has nothing yet still reads its post-state; stats stay within the elapsed time', async () => {
+    const executor = new ParallelExecutor({ workers: 0 });
+    const store = new RootedStore(pre);
+    const noMeta: Storage = {
+      readAccount: (key) => store.readAccount(key),
+      hasAsset: (asset) => store.hasAsset(asset),
+      readBurnedSupply: () => store.readBurnedSupply(),
+      readState: () => store.readState(),
+      readMeta: () => undefined,
+      stateRootAfter: (writes) => store.stateRootAfter(writes),
+      commit: (writes, meta) => store.commit(writes, meta),
+    };
+    const started = performance.now();
+    const result = await executor.executeBlockOn(noMeta, context(), block(0n));
+    const elapsed = performance.now() - started;
+    expect(result.ok && result.state.accounts.get(alice.publicKey)?.nonce).toBe(1n);
+    for (const field of ['verifyMs', 'applyMs', 'commitMs'] as const) {
+      expect(executor.stats?.[field]).toBeGreaterThanOrEqual(0);
+      expect(executor.stats?.[field]).toBeLessThanOrEqual(elapsed);
+    }
+  });
+
+  it('R33: a store without readMeta still reads its post-state', async () => {
     const executor = new ParallelExecutor({ workers: 0 });
     const store = new RootedStore(pre);
     const plain: Storage = {
@@ -419,6 +465,13 @@ describe('R33 executor stats and schedulers (calling thread)', () => {
       expect(batches.stats?.[field]).toBeGreaterThanOrEqual(0);
       expect(batches.stats?.[field]).toBeLessThanOrEqual(elapsed);
     }
+  });
+
+  it('R33: workers: 0 with applyOn "workers" still applies everything in the calling thread', async () => {
+    const executor = new ParallelExecutor({ workers: 0, applyOn: 'workers' });
+    const expected = toComparable(applyBlock(state, context(), block));
+    expect(toComparable(await executor.executeBlock(state, context(), block))).toEqual(expected);
+    expect(executor.stats).toMatchObject({ levelsOnWorkers: 0, redoneTasks: 0 });
   });
 
   it('stats of a refused block (BlockOverflow) still count its transactions and levels, with bounded times', async () => {
@@ -501,6 +554,38 @@ describe('R33 executor on one worker thread: tasks, verdict placement, faults', 
     expect(executor.stats?.redoneTasks).toBe(0);
   });
 
+  it('R27 R33: tos-batches on a worker, MultiSigNotFound first in the block; its verify task completes on the worker', async () => {
+    const calls: string[] = [];
+    const executor = make({ scheduler: 'tos-batches', taskCompletionHook: async (stage, index) => void calls.push(`${stage}:${index}`) });
+    const transactions = [encode({ source: carol, payload: { kind: 'burn', asset: TOS_ASSET, amount: toU64(1n) } }), block()[0]!];
+    const result = await executor.executeBlock(state, context(), transactions);
+    expect(errorsOf(result)).toEqual(['MultiSigNotFound', null]);
+    expect(calls.filter((call) => call.startsWith('verify')).length).toBeGreaterThan(0);
+  });
+
+  it('R27 R33: in the second verify task (batchSize 10), carol at index 15 is checked against her own configuration', async () => {
+    const executor = make({ batchSize: 10, applyOn: 'main' });
+    const transactions = block();
+    transactions[15] = encode({ source: carol, payload: { kind: 'burn', asset: TOS_ASSET, amount: toU64(1n) } });
+    const result = await executor.executeBlock(state, context(), transactions);
+    expect(errorsOf(result)).toEqual(keys.map((_, index) => (index === 15 ? 'MultiSigNotFound' : null)));
+  });
+
+  it('R33: an apply-stage fault is not taken by a verify task (applyOn main: no apply task, nothing redone)', async () => {
+    const executor = make({ applyOn: 'main' });
+    executor.injectFaults([{ stage: 'apply', taskIndex: 0, kind: 'throw' }]);
+    const result = await executor.executeBlock(state, context(), block());
+    expect(result.ok).toBe(true);
+    expect(executor.stats?.redoneTasks).toBe(0);
+  });
+
+  it('R17 R33: a level holding only undecodable bytes is settled in the calling thread, not counted as a worker level', async () => {
+    const executor = make({ applyOn: 'workers' });
+    const result = await executor.executeBlock(state, context(), [new Uint8Array([1, 2, 3])]);
+    expect(errorsOf(result)).toEqual(['InvalidFormat']);
+    expect(executor.stats).toMatchObject({ levels: 1, levelsOnWorkers: 0 });
+  });
+
   it('R33: faults given as an option, or injected, are redone on the calling thread; a fault for a task that does not exist does nothing', async () => {
     const transactions = block([2]);
     const expected = toComparable(applyBlock(state, context(), transactions));
@@ -517,6 +602,23 @@ describe('R33 executor on one worker thread: tasks, verdict placement, faults', 
     fromOptions.injectFaults([{ stage: 'verify', taskIndex: 2, kind: 'throw' }]);
     expect(toComparable(await fromOptions.executeBlock(state, context(), transactions))).toEqual(expected);
     expect(fromOptions.stats?.redoneTasks).toBe(0);
+  });
+});
+
+describe('R33 executor on two worker threads: a level in two apply chunks', () => {
+  it('R33: a level of 4 independent transfers is applied as 2 chunks (tasks 0 and 1), with the spec\'s result', async () => {
+    const keys = Array.from({ length: 4 }, (_, index) => createTestKey(`mutation-two-${index}`));
+    const state = createState({ accounts: keys.map((key) => ({ publicKey: key.publicKey, balances: [[TOS_ASSET, FUNDS]] as [string, bigint][] })) });
+    const transactions = keys.map((key, index) => encode({ source: key, payload: { kind: 'transfers', transfers: [transfer((0xe000 + index).toString(16).padStart(64, '0'), 5n)] } }));
+    const calls: string[] = [];
+    const executor = new ParallelExecutor({ workers: 2, applyOn: 'workers', taskCompletionHook: async (stage, index) => void calls.push(`${stage}:${index}`) });
+    try {
+      const result = await executor.executeBlock(state, context(), transactions);
+      expect(toComparable(result)).toEqual(toComparable(applyBlock(state, context(), transactions)));
+      expect(calls.filter((call) => call.startsWith('apply')).sort()).toEqual(['apply:0', 'apply:1']);
+    } finally {
+      await executor.close();
+    }
   });
 });
 
