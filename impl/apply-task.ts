@@ -52,6 +52,8 @@ export interface ApplyTaskResult {
   readonly received: Counters;
   /** The burned supply after the chunk. */
   readonly burnedSupply: bigint;
+  /** R27 re-verifications the chunk needed (see {@link Workspace.multisigReverifications}). */
+  readonly multisigReverifications: number;
 }
 
 /**
@@ -141,7 +143,14 @@ export function runApplyTask(task: ApplyTask): ApplyTaskResult {
   });
   const accounts = new Map<PublicKey, AccountRecord>();
   for (const [key, record] of workspace.accounts) if (record !== undefined) accounts.set(key, record);
-  return { receipts, accounts, spent: workspace.spent, received: workspace.received, burnedSupply: workspace.burnedSupply };
+  return {
+    receipts,
+    accounts,
+    spent: workspace.spent,
+    received: workspace.received,
+    burnedSupply: workspace.burnedSupply,
+    multisigReverifications: workspace.multisigReverifications,
+  };
 }
 
 /**
@@ -158,4 +167,5 @@ export function mergeApplyResult(workspace: Workspace, task: ApplyTask, result: 
   for (const [key, perAsset] of result.spent) workspace.spent.set(key, perAsset);
   for (const [key, perAsset] of result.received) workspace.received.set(key, perAsset);
   if (result.burnedSupply !== task.burnedSupply) workspace.burnedSupply = result.burnedSupply;
+  workspace.multisigReverifications += result.multisigReverifications;
 }

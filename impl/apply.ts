@@ -116,9 +116,11 @@ export function applyPrepared(workspace: Workspace, context: BlockContext, prepa
   if (prepared.ownerVerdict === OwnerVerdict.InvalidPublicKey) return rejected(hash, 'InvalidPublicKey');
   if (prepared.ownerVerdict !== OwnerVerdict.Valid) return rejected(hash, 'InvalidSignature');
   // R27 multisig against the configuration now; re-verify if it changed in this block
-  const multisigVerdict = sameConfig(account.multisig, prepared.preConfig)
-    ? prepared.multisigVerdict
-    : verifyMultiSig(account.multisig, tx.multisig, decoded.signingBytes);
+  let multisigVerdict = prepared.multisigVerdict;
+  if (!sameConfig(account.multisig, prepared.preConfig)) {
+    workspace.multisigReverifications++;
+    multisigVerdict = verifyMultiSig(account.multisig, tx.multisig, decoded.signingBytes);
+  }
   if (multisigVerdict !== MultiSigVerdict.Valid) return rejected(hash, MULTISIG_VERDICT_CODES[multisigVerdict]!);
   // R28 spending: sums first, then registration, record and funds per asset
   const spending = new Map<AssetId, bigint>();

@@ -36,6 +36,7 @@ import {
 } from '../spec/index.ts';
 import { applyMinerFees, applyPrepared, type PreparedTransaction } from './apply.ts';
 import { buildApplyTask, mergeApplyResult, runApplyTask, type ApplyTask, type ApplyTaskResult } from './apply-task.ts';
+import { ApplyCostModel } from './cost-model.ts';
 import type { FaultPlan } from './faults.ts';
 import type { AccountRecord } from './records.ts';
 import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } from './schedule.ts';
@@ -55,12 +56,22 @@ export interface ExecutorOptions {
   readonly scheduler?: SchedulerName;
   /** Where to apply levels. Default `'auto'` (the cost model decides). */
   readonly applyOn?: ApplyOn;
-  /** Transactions per verification task; default chosen from the block size (16 to 256). */
+  /**
+   * Transactions per verification task. Default: guided self-scheduling, i.e. each task
+   * takes 1/(2 x workers) of what remains (at most 256, at least 8), so tasks shrink
+   * towards the end of the block and the workers finish together.
+   */
   readonly batchSize?: number;
   /** Deadline of one worker task in milliseconds (default 60,000). */
   readonly taskTimeoutMs?: number;
   /** On a worker failure: redo the work on the main thread (default), or fail the block. */
   readonly onWorkerFailure?: 'redo' | 'fail';
+  /**
+   * The cost model that places levels for `applyOn: 'auto'`. Default: a fresh
+   * {@link ApplyCostModel} starting from {@link INITIAL_COST_ESTIMATES}. Pass a seeded one
+   * to start from estimates measured earlier, or to share them between executors.
+   */
+  readonly costModel?: ApplyCostModel;
   /** Test-only: faults to inject into the next block's worker tasks. */
   readonly faults?: readonly FaultPlan[];
   /**
@@ -96,8 +107,30 @@ export interface ExecutionStats {
   readonly applyMs: number;
   /** Milliseconds committing and hashing the state root. */
   readonly commitMs: number;
+  /**
+   * Multisig authorisations (R27) verified a second time while applying, because an
+   * earlier transaction of the block changed the source's configuration. 0 in a block
+   * without such changes: the stateless stage's verdicts were used as they were.
+   */
+  readonly multisigReverifications: number;
 }
 
+
+/**
+ * The size of the next verification task. With a fixed `batchSize`, that size; otherwise
+ * guided self-scheduling: 1/(2 x workers) of the transactions still to hand out, between 8
+ * and 256. Early tasks are large (little messaging), late ones small (the workers finish
+ * within a few transactions of each other instead of one waiting on a long last task).
+ *
+ * @param remaining - transactions not yet in a task (> 0)
+ * @param workers - worker threads (> 0)
+ * @param batchSize - the fixed size, if the caller chose one
+ * @returns the next task's size, at least 1 and at most `remaining`
+ */
+export function verifyTaskSize(remaining: number, workers: number, batchSize: number | undefined): number {
+  const size = batchSize ?? Math.min(256, Math.max(8, Math.ceil(remaining / (2 * workers))));
+  return Math.max(1, Math.min(size, remaining));
+}
 
 /** Verdicts for already-decoded transactions, in the calling thread. */
 function verifyInThread(decoded: readonly DecodeResult[], configs: readonly (MultiSigConfig | null)[]): Uint8Array {
@@ -146,10 +179,7 @@ export class ParallelExecutor {
   readonly #completionHook: ExecutorOptions['taskCompletionHook'];
   #pool: Piscina | undefined;
   #stats: ExecutionStats | undefined;
-  // Cost model (microseconds), updated from measurements.
-  #mainApplyMicrosPerTx = 10;
-  #workerRoundTripMicros = 400;
-  #workerMicrosPerTx = 40;
+  readonly #costModel: ApplyCostModel;
 
   /** @param options - see {@link ExecutorOptions} */
   constructor(options: ExecutorOptions = {}) {
@@ -161,6 +191,7 @@ export class ParallelExecutor {
     this.#onFailure = options.onWorkerFailure ?? 'redo';
     this.#faults = [...(options.faults ?? [])];
     this.#completionHook = options.taskCompletionHook;
+    this.#costModel = options.costModel ?? new ApplyCostModel();
     if (!Number.isInteger(this.#workers) || this.#workers < 0) throw new RangeError(`workers must be a whole number >= 0`);
   }
 
@@ -279,7 +310,7 @@ export class ParallelExecutor {
     // R32: the miner's fees, or the whole block is refused with nothing committed.
     const feeTotal = receipts.reduce((total, receipt) => total + receipt.fee, 0n);
     if (!applyMinerFees(workspace, context.miner, feeTotal)) {
-      this.#recordStats(transactions.length, levels.length, counters, verifyMs, applied - started - verifyMs, 0);
+      this.#recordStats(transactions.length, levels.length, { ...counters, multisigReverifications: workspace.multisigReverifications }, verifyMs, applied - started - verifyMs, 0);
       return { ok: false, error: { code: 'BlockOverflow', rule: 'R32', detail: 'the fee total or the miner credit overflows' } };
     }
     // 4. One atomic commit, then read the post-state back from the store.
@@ -292,17 +323,24 @@ export class ParallelExecutor {
       // from the store only if the caller asks for it.
       const stateRoot = storage.stateRootAfter(blockWrites);
       storage.commit(blockWrites, { topoheight: context.topoheight, stateRoot });
-      this.#recordStats(transactions.length, levels.length, counters, verifyMs, applied - started - verifyMs, performance.now() - applied);
+      this.#recordStats(transactions.length, levels.length, { ...counters, multisigReverifications: workspace.multisigReverifications }, verifyMs, applied - started - verifyMs, performance.now() - applied);
       return appliedWithStoredState(storage, context.topoheight, receipts, feeTotal as U64, stateRoot);
     }
     storage.commit(blockWrites);
     const state = storage.readState();
     const stateRoot = computeStateRootFast(state);
-    this.#recordStats(transactions.length, levels.length, counters, verifyMs, applied - started - verifyMs, performance.now() - applied);
+    this.#recordStats(transactions.length, levels.length, { ...counters, multisigReverifications: workspace.multisigReverifications }, verifyMs, applied - started - verifyMs, performance.now() - applied);
     return { ok: true, state, receipts, feeTotal: feeTotal as U64, stateRoot };
   }
 
-  #recordStats(transactions: number, levels: number, counters: { levelsOnWorkers: number; redoneTasks: number }, verifyMs: number, applyMs: number, commitMs: number): void {
+  #recordStats(
+    transactions: number,
+    levels: number,
+    counters: { levelsOnWorkers: number; redoneTasks: number; multisigReverifications: number },
+    verifyMs: number,
+    applyMs: number,
+    commitMs: number,
+  ): void {
     this.#stats = { transactions, levels, ...counters, verifyMs, applyMs, commitMs };
   }
 
@@ -354,10 +392,13 @@ export class ParallelExecutor {
     counters: { redoneTasks: number },
   ): Promise<Uint8Array> {
     if (transactions.length === 0) return new Uint8Array(0);
-    const size = this.#batchSize ?? Math.min(256, Math.max(16, Math.ceil(transactions.length / (this.#workers * 4))));
     const tasks: VerifyTask[] = [];
-    for (let start = 0; start < transactions.length; start += size) {
+    const starts: number[] = [];
+    for (let start = 0; start < transactions.length; ) {
+      const size = verifyTaskSize(transactions.length - start, this.#workers, this.#batchSize);
+      starts.push(start);
       tasks.push(packVerifyTask(transactions.slice(start, start + size), configs.slice(start, start + size)));
+      start += size;
     }
     const verdicts = new Uint8Array(2 * transactions.length);
     let verifyTaskIndex = 0;
@@ -371,7 +412,7 @@ export class ParallelExecutor {
         } catch (error) {
           result = this.#redo(error, counters, () => runVerifyTask(task));
         }
-        verdicts.set(result, 2 * index * size);
+        verdicts.set(result, 2 * starts[index]!);
       }),
     );
     return verdicts;
@@ -386,14 +427,11 @@ export class ParallelExecutor {
     return work();
   }
 
-  /** Should this level go to the workers? The cost model compares measured estimates. */
+  /** Should this level go to the workers? `applyOn` forces it; `'auto'` asks the cost model. */
   #levelOnWorkers(size: number): boolean {
     if (this.#workers === 0 || this.#applyOn === 'main') return false;
     if (this.#applyOn === 'workers') return true;
-    const onMain = size * this.#mainApplyMicrosPerTx;
-    const parallel = Math.min(this.#workers, size);
-    const onWorkers = this.#workerRoundTripMicros + (size * this.#workerMicrosPerTx) / parallel;
-    return onWorkers < 0.8 * onMain;
+    return this.#costModel.shouldUseWorkers(size, this.#workers);
   }
 
   async #applyLevel(
@@ -416,8 +454,7 @@ export class ParallelExecutor {
     if (!this.#levelOnWorkers(live.length)) {
       const started = performance.now();
       for (const index of live) receipts[index] = applyPrepared(workspace, context, prepared[index]!);
-      const perTx = ((performance.now() - started) * 1000) / live.length;
-      this.#mainApplyMicrosPerTx = 0.8 * this.#mainApplyMicrosPerTx + 0.2 * perTx;
+      this.#costModel.recordMain(live.length, (performance.now() - started) * 1000);
       return;
     }
     counters.levelsOnWorkers++;
@@ -454,10 +491,7 @@ export class ParallelExecutor {
         receipts[index] = result.receipts[position]!;
       });
     });
-    const elapsedMicros = (performance.now() - started) * 1000;
-    const perTx = elapsedMicros / live.length;
-    this.#workerMicrosPerTx = 0.8 * this.#workerMicrosPerTx + 0.2 * perTx * Math.min(this.#workers, live.length);
-    this.#workerRoundTripMicros = 0.8 * this.#workerRoundTripMicros + 0.2 * Math.min(elapsedMicros, this.#workerRoundTripMicros * 4);
+    this.#costModel.recordWorkers(live.length, this.#workers, (performance.now() - started) * 1000);
   }
 
   /**

@@ -84,6 +84,11 @@ export class Workspace {
   readonly received: Counters = new Map();
   /** The burned supply now. */
   burnedSupply: bigint;
+  /**
+   * Multisig authorisations (R27) checked again while applying, because the source's
+   * configuration differed from the pre-block one the stateless stage checked against.
+   */
+  multisigReverifications = 0;
 
   /**
    * @param model - the ledger model

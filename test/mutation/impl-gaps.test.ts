@@ -512,14 +512,14 @@ describe('R33 executor on one worker thread: tasks, verdict placement, faults', 
   });
   const errorsOf = (result: Awaited<ReturnType<ParallelExecutor['executeBlock']>>) => (result.ok ? result.receipts.map((receipt) => receipt.error) : result.error.code);
 
-  it('R26 R33: 20 transactions in verify batches of 16 + 4 (default size) and one apply task; bad signatures land on their own receipts', async () => {
+  it('R26 R33: 20 transactions in verify batches of 10 + 8 + 2 (default guided sizes on one worker) and one apply task; bad signatures land on their own receipts', async () => {
     const calls: string[] = [];
     const executor = make({ applyOn: 'workers', taskCompletionHook: async (stage, index) => void calls.push(`${stage}:${index}`) });
     const transactions = block([0, 17]);
     const result = await executor.executeBlock(state, context(), transactions);
     expect(toComparable(result)).toEqual(toComparable(applyBlock(state, context(), transactions)));
     expect(errorsOf(result)).toEqual(keys.map((_, index) => ([0, 17].includes(index) ? 'InvalidSignature' : null)));
-    expect(calls.sort()).toEqual(['apply:0', 'verify:0', 'verify:1']);
+    expect(calls.sort()).toEqual(['apply:0', 'verify:0', 'verify:1', 'verify:2']);
     expect(executor.stats).toMatchObject({ levels: 1, levelsOnWorkers: 1, redoneTasks: 0 });
   });
 
@@ -597,9 +597,10 @@ describe('R33 executor on one worker thread: tasks, verdict placement, faults', 
     expect(fromOptions.stats?.redoneTasks).toBe(1);
     fromOptions.injectFaults([{ stage: 'verify', taskIndex: 1, kind: 'throw' }, { stage: 'apply', taskIndex: 0, kind: 'throw', afterMs: 1 }]);
     expect(toComparable(await fromOptions.executeBlock(state, context(), transactions))).toEqual(expected);
-    // 20 transactions verify in tasks of 16 + 4: verify task 1 and apply task 0 both exist and fail once each.
+    // 20 transactions on one worker verify in tasks of 10 + 8 + 2 (half of what remains, at
+    // least 8): verify task 1 and apply task 0 both exist and fail once each; task 3 does not.
     expect(fromOptions.stats?.redoneTasks).toBe(2);
-    fromOptions.injectFaults([{ stage: 'verify', taskIndex: 2, kind: 'throw' }]);
+    fromOptions.injectFaults([{ stage: 'verify', taskIndex: 3, kind: 'throw' }]);
     expect(toComparable(await fromOptions.executeBlock(state, context(), transactions))).toEqual(expected);
     expect(fromOptions.stats?.redoneTasks).toBe(0);
   });
