@@ -15,9 +15,9 @@ if (!['spec', 'impl', 'all'].includes(scope)) throw new Error(`MUTATION_SCOPE mu
 process.env.MUTATION_SCOPE = scope;
 
 const SPEC = ['spec/**/*.ts', '!spec/index.ts'];
-// impl/workers/* are thin worker entry points; impl/lmdb-storage.ts is the LMDB backend,
-// in progress and tested by test/storage (not part of this run).
-const IMPL = ['impl/**/*.ts', '!impl/index.ts', '!impl/workers/**', '!impl/lmdb-storage.ts'];
+// impl/workers/* are thin worker entry points (they run in worker threads, where no
+// mutant is active); everything else in impl/ is mutated, the LMDB backend included.
+const IMPL = ['impl/**/*.ts', '!impl/index.ts', '!impl/workers/**'];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

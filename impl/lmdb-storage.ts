@@ -120,31 +120,31 @@ function encodeMultisig(config: MultiSigConfig): Buffer {
   return out;
 }
 
-/** BLAKE3 fed through a 64 KiB buffer, so small fields do not each cost an update call. */
+/**
+ * BLAKE3 fed through a 64 KiB buffer, so small fields do not each cost an update call.
+ * Every field is at most 2 + 32 x 255 bytes (a multisig configuration), far below the
+ * buffer's size, so a field always fits once the buffer is flushed.
+ */
 class RootHasher {
   readonly #hash = blake3.create();
   readonly #buffer = Buffer.allocUnsafe(1 << 16);
+  readonly #scratch = Buffer.allocUnsafe(8);
   #at = 0;
 
   bytes(bytes: Uint8Array): void {
     if (this.#at + bytes.length > this.#buffer.length) this.#flush();
-    if (bytes.length > this.#buffer.length) {
-      this.#hash.update(bytes);
-      return;
-    }
     this.#buffer.set(bytes, this.#at);
     this.#at += bytes.length;
   }
 
   u64(value: bigint): void {
-    if (this.#at + 8 > this.#buffer.length) this.#flush();
-    this.#buffer.writeBigUInt64BE(value, this.#at);
-    this.#at += 8;
+    this.#scratch.writeBigUInt64BE(value);
+    this.bytes(this.#scratch);
   }
 
   u8(value: number): void {
-    if (this.#at + 1 > this.#buffer.length) this.#flush();
-    this.#buffer[this.#at++] = value;
+    this.#scratch[0] = value;
+    this.bytes(this.#scratch.subarray(0, 1));
   }
 
   #flush(): void {
@@ -245,16 +245,15 @@ export class LmdbStorage implements Storage {
   }
 
   #initialise(options: LmdbStorageOptions): void {
-    const hasMeta = this.#meta.get(META_TOPOHEIGHT) !== undefined;
-    if (!hasMeta) {
+    // Malformed or half-present metadata (a topoheight without a root, say) throws here.
+    const meta = this.readMeta();
+    if (meta === undefined) {
       const empty = this.#entryCount(this.#accounts) + this.#entryCount(this.#assets) + this.#entryCount(this.#meta) + this.#entryCount(this.#balances) + this.#entryCount(this.#multisig) === 0;
       if (!empty) throw corrupt(this.path, 'data without chain metadata (topoheight)');
       if (options.readOnly) throw new StorageError('EmptyStore', `no chain stored at ${this.path}`);
       this.#writeGenesis(options.genesis ?? { state: EMPTY, topoheight: 0n });
       return;
     }
-    const meta = this.readMeta();
-    if (meta === undefined) throw corrupt(this.path, 'chain metadata missing');
     const format = this.#meta.get(META_FORMAT);
     if (format === undefined || format.length !== 4 || format.readUInt32BE(0) !== LMDB_STORAGE_FORMAT) {
       throw corrupt(this.path, `unknown format ${format?.toString('hex') ?? '(none)'}, expected ${LMDB_STORAGE_FORMAT}`);
@@ -293,6 +292,18 @@ export class LmdbStorage implements Storage {
     if (this.#closed) throw new StorageError('Closed', `the store at ${this.path} is closed`);
   }
 
+  /**
+   * The balance records of one account: the keys from `key` on that start with it. A record
+   * whose key or value has the wrong length is corruption, not the end of the account.
+   */
+  *#balancesOf(key: Buffer): Generator<{ asset: AssetId; key: Buffer; value: Buffer }> {
+    for (const { key: balanceKey, value } of this.#balances.getRange({ start: key })) {
+      if (balanceKey.length < 32 || balanceKey.compare(key, 0, 32, 0, 32) !== 0) return;
+      if (balanceKey.length !== 64 || value.length !== 8) throw corrupt(this.path, `malformed balance record ${balanceKey.toString('hex')}`);
+      yield { asset: balanceKey.toString('hex', 32, 64), key: balanceKey, value };
+    }
+  }
+
   /** {@inheritDoc Storage.readAccount} */
   readAccount(publicKey: PublicKey): AccountRecord | undefined {
     this.#check();
@@ -300,10 +311,7 @@ export class LmdbStorage implements Storage {
     const nonce = this.#accounts.get(key);
     if (nonce === undefined) return undefined;
     const balances = new Map<AssetId, bigint>();
-    for (const { key: balanceKey, value } of this.#balances.getRange({ start: key })) {
-      if (balanceKey.length !== 64 || balanceKey.compare(key, 0, 32, 0, 32) !== 0) break;
-      balances.set(balanceKey.toString('hex', 32, 64), value.readBigUInt64BE(0));
-    }
+    for (const { asset, value } of this.#balancesOf(key)) balances.set(asset, value.readBigUInt64BE(0));
     const multisig = this.#multisig.get(key);
     return { nonce: nonce.readBigUInt64BE(0), balances, multisig: multisig === undefined ? null : this.#decodeMultisig(multisig) };
   }
@@ -346,9 +354,14 @@ export class LmdbStorage implements Storage {
    * @returns the topoheight of the stored state
    */
   readTopoheight(): bigint {
+    return this.#requireMeta().topoheight;
+  }
+
+  /** The metadata, which an open store always has ({@link LmdbStorage.open} writes or checks it). */
+  #requireMeta(): CommitMeta {
     const meta = this.readMeta();
-    if (meta === undefined) throw corrupt(this.path, 'no topoheight');
-    return meta.topoheight;
+    if (meta === undefined) throw corrupt(this.path, 'chain metadata missing');
+    return meta;
   }
 
   /**
@@ -388,10 +401,7 @@ export class LmdbStorage implements Storage {
         if (existed) {
           // Drop stored records the final record no longer has (R3 never removes one, but the store does not rely on it).
           const stale: Buffer[] = [];
-          for (const { key: balanceKey } of this.#balances.getRange({ start: key })) {
-            if (balanceKey.length !== 64 || balanceKey.compare(key, 0, 32, 0, 32) !== 0) break;
-            if (!record.balances.has(balanceKey.toString('hex', 32, 64))) stale.push(Buffer.from(balanceKey));
-          }
+          for (const { asset, key: balanceKey } of this.#balancesOf(key)) if (!record.balances.has(asset)) stale.push(Buffer.from(balanceKey));
           for (const balanceKey of stale) this.#balances.removeSync(balanceKey);
         }
         for (const [asset, amount] of record.balances) {
@@ -454,13 +464,13 @@ export class LmdbStorage implements Storage {
         if (storedKey === undefined && write === undefined) break;
         const order = storedKey === undefined ? 1 : write === undefined ? -1 : storedKey.compare(write.key);
         const key = order <= 0 ? storedKey! : write!.key;
-        // Stored balance and multisig entries must belong to an account at or after this key.
-        if (balances.key !== undefined && balances.key.compare(key, 0, 32, 0, 32) < 0) throw corrupt(this.path, `balance record ${balances.key.toString('hex')} without an account`);
-        if (multisig.key !== undefined && multisig.key.compare(key) < 0) throw corrupt(this.path, `multisig configuration ${multisig.key.toString('hex')} without an account`);
+        // A balance or multisig entry whose account does not exist is never consumed, stays
+        // at its cursor and is reported after the loop.
         records.length = 0;
-        while (balances.key !== undefined && balances.key.compare(key, 0, 32, 0, 32) === 0) {
-          if (balances.key.length !== 64 || balances.value?.length !== 8) throw corrupt(this.path, `malformed balance record ${balances.key.toString('hex')}`);
-          records.push(balances.key.subarray(32), balances.value);
+        while (balances.key !== undefined && balances.key.length >= 32 && balances.key.compare(key, 0, 32, 0, 32) === 0) {
+          const value = balances.value!;
+          if (balances.key.length !== 64 || value.length !== 8) throw corrupt(this.path, `malformed balance record ${balances.key.toString('hex')}`);
+          records.push(balances.key.subarray(32), value);
           balances.next();
         }
         let storedMultisig: Buffer | undefined;
@@ -470,9 +480,10 @@ export class LmdbStorage implements Storage {
         }
         if (order < 0) {
           // A stored account the block did not touch: its stored bytes are its root encoding.
-          if (accounts.value?.length !== 8) throw corrupt(this.path, `malformed nonce of ${key.toString('hex')}`);
+          const nonce = accounts.value!;
+          if (nonce.length !== 8) throw corrupt(this.path, `malformed nonce of ${key.toString('hex')}`);
           hasher.bytes(key);
-          hasher.bytes(accounts.value);
+          hasher.bytes(nonce);
           hasher.u64(BigInt(records.length / 2));
           for (const part of records) hasher.bytes(part);
           if (storedMultisig === undefined) hasher.u8(0);
@@ -551,8 +562,7 @@ export class LmdbStorage implements Storage {
    * @returns the stored chain's summary
    */
   inspect(): StoredChainInfo {
-    const meta = this.readMeta();
-    if (meta === undefined) throw new StorageError('EmptyStore', `no chain stored at ${this.path}`);
+    const meta = this.#requireMeta();
     const recomputedRoot = this.computeStoredStateRoot();
     return { topoheight: meta.topoheight, stateRoot: meta.stateRoot, accountCount: this.accountCount(), recomputedRoot, matches: recomputedRoot === meta.stateRoot };
   }

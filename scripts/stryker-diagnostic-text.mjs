@@ -1,15 +1,15 @@
 // Stryker ignorer plugin "diagnostic-text" (used by stryker.config.mjs; see docs/mutation.md).
 //
 // Ignores mutants inside human-readable diagnostic text only:
-//  - the `detail` argument of `reject(code, rule, detail)` and of `failFormat(offset, detail)`,
-//    and `detail:` properties (spec/errors.ts: "A human-readable detail ...; not part of
-//    conformance");
-//  - string and template literals passed to the codec's reader/writer methods and to the
-//    state validators requireKey/requireU64/parseDecimal (field names that only appear in
-//    those details and in error messages);
+//  - the `detail` argument of `reject(code, rule, detail)` and `detail:` properties
+//    (spec/errors.ts: "A human-readable detail ...; not part of conformance");
+//  - string and template literals passed to the state validators requireKey/requireU64/
+//    parseDecimal (field names that only appear in error messages);
 //  - the message argument of `new SomethingError(...)` (for StorageError, its second
 //    argument; its first, the code, is still mutated).
-// Codes, rule ids, conditions and every other expression are still mutated.
+// Codes, rule ids, conditions and every other expression are still mutated. The codec's
+// diagnostics (failFormat details, reader and writer field names) are NOT ignored: they are
+// pinned by test/spec/codec-diagnostics.test.ts, so their mutants count like any other.
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
 const REASON = 'Diagnostic text (rejection detail, field name or error message): not part of conformance (spec/errors.ts)';
@@ -41,16 +41,7 @@ function shouldIgnore(path) {
     const callee = parent.node.callee;
     if (callee.type === 'Identifier') {
       if (callee.name === 'reject' && index === 2) return REASON;
-      if (callee.name === 'failFormat' && index === 1) return REASON;
       if (FIELD_NAMED.has(callee.name) && index === 1 && isText(path)) return REASON;
-    }
-    if (
-      callee.type === 'MemberExpression' &&
-      callee.object.type === 'Identifier' &&
-      (callee.object.name === 'reader' || callee.object.name === 'writer') &&
-      isText(path)
-    ) {
-      return REASON;
     }
   }
   if (parent.isNewExpression()) {

@@ -45,11 +45,11 @@ import {
 } from './transaction.ts';
 
 /** Payload tag of Burn (R8). */
-export const TAG_BURN = 0;
+export const TAG_BURN = 0 as const;
 /** Payload tag of Transfers (R8). */
-export const TAG_TRANSFERS = 1;
+export const TAG_TRANSFERS = 1 as const;
 /** Payload tag of MultiSig (R8). */
-export const TAG_MULTISIG = 2;
+export const TAG_MULTISIG = 2 as const;
 /** Lowest payload tag that TOS decodes but this spec does not support: contracts, UNO, shield, unshield (R9). */
 export const FIRST_UNSUPPORTED_TAG = 3;
 /** Highest payload tag that TOS decodes but this spec does not support (R9). */
@@ -325,6 +325,8 @@ function createWriter() {
     push(chunk);
   };
   return {
+    /** A constant byte (a payload tag, an option flag) that is always in range, so it needs no field name. */
+    byte: (value: 0 | 1 | 2): void => push(Uint8Array.of(value)),
     u8: (value: number, field: string): void => unsigned(value, 1, field),
     u16: (value: number, field: string): void => unsigned(value, 2, field),
     u64: (value: bigint, field: string): void => unsigned(value, 8, field),
@@ -351,28 +353,28 @@ type Writer = ReturnType<typeof createWriter>;
 function writePayload(writer: Writer, payload: Payload): void {
   switch (payload.kind) {
     case 'burn':
-      writer.u8(TAG_BURN, 'payload tag');
+      writer.byte(TAG_BURN);
       writer.hex(payload.asset, 32, 'burn asset');
       writer.u64(payload.amount, 'burn amount');
       return;
     case 'transfers':
-      writer.u8(TAG_TRANSFERS, 'payload tag');
+      writer.byte(TAG_TRANSFERS);
       writer.u16(payload.transfers.length, 'transfer count');
       for (const transfer of payload.transfers) {
         writer.hex(transfer.asset, 32, 'transfer asset');
         writer.hex(transfer.destination, 32, 'transfer destination');
         writer.u64(transfer.amount, 'transfer amount');
         if (transfer.extraData === null) {
-          writer.u8(0, 'extra data option');
+          writer.byte(0);
         } else {
-          writer.u8(1, 'extra data option');
+          writer.byte(1);
           writer.u16(transfer.extraData.length / 2, 'extra data length');
           writer.hex(transfer.extraData, transfer.extraData.length / 2, 'extra data');
         }
       }
       return;
     case 'multisig':
-      writer.u8(TAG_MULTISIG, 'payload tag');
+      writer.byte(TAG_MULTISIG);
       writer.u8(payload.threshold, 'multisig threshold');
       if (payload.threshold !== 0) {
         writer.u8(payload.participants.length, 'multisig participant count');
@@ -430,9 +432,9 @@ export function encodeTransaction(transaction: Transaction): Uint8Array {
   const writer = createWriter();
   writeSigningFields(writer, transaction);
   if (transaction.multisig === null) {
-    writer.u8(0, 'multisig option');
+    writer.byte(0);
   } else {
-    writer.u8(1, 'multisig option');
+    writer.byte(1);
     writer.u8(transaction.multisig.length, 'multisig signature count');
     for (const { id, signature } of transaction.multisig) {
       writer.u8(id, 'multisig signature id');
