@@ -87,6 +87,10 @@ describe('ApplyCostModel', () => {
     model.recordWorkers(1, 8, 500);
     expect(model.estimates.workerMicrosPerTx).toBeCloseTo(443.04, 9);
     expect(model.estimates.mainMicrosPerTx).toBe(10);
+    // An empty level teaches nothing (and would otherwise divide by zero).
+    const before = model.estimates;
+    model.recordWorkers(0, 2, 1000);
+    expect(model.estimates).toEqual(before);
   });
 
   it('lets a round-trip estimate of 0 grow: the cap counts from at least 100 us', () => {

@@ -421,6 +421,7 @@ describe('R33 a store with stateRootAfter (the persistent-store path)', () => {
     const result = await executor.executeBlockOn(noMeta, context(), block(0n));
     const elapsed = performance.now() - started;
     expect(result.ok && result.state.accounts.get(alice.publicKey)?.nonce).toBe(1n);
+    expect(executor.stats).toMatchObject({ transactions: 1, levels: 1, levelsOnWorkers: 0, redoneTasks: 0, multisigReverifications: 0 });
     for (const field of ['verifyMs', 'applyMs', 'commitMs'] as const) {
       expect(executor.stats?.[field]).toBeGreaterThanOrEqual(0);
       expect(executor.stats?.[field]).toBeLessThanOrEqual(elapsed);
@@ -481,7 +482,7 @@ describe('R33 executor stats and schedulers (calling thread)', () => {
     const result = await executor.executeBlock(overflowing, context(), [encode({ payload: { kind: 'burn', asset: TOS_ASSET, amount: toU64(1n) } })]);
     const elapsed = performance.now() - started;
     expect(result.ok).toBe(false);
-    expect(executor.stats).toMatchObject({ transactions: 1, levels: 1, commitMs: 0 });
+    expect(executor.stats).toMatchObject({ transactions: 1, levels: 1, levelsOnWorkers: 0, redoneTasks: 0, multisigReverifications: 0, commitMs: 0 });
     expect(executor.stats?.applyMs).toBeGreaterThanOrEqual(0);
     expect(executor.stats?.applyMs).toBeLessThanOrEqual(elapsed);
   });

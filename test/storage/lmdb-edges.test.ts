@@ -230,6 +230,7 @@ describe('LmdbStorage.open reports corruption as CorruptState', () => {
     ['a balance of 4 bytes', ({ balances }) => balances.putSync(hex(A + TOS_ASSET), Buffer.from([0, 0, 0, 1])), (path) => `corrupt store at ${path}: malformed balance record ${A + TOS_ASSET}`],
     ['a balance key of 2 bytes', ({ balances }) => balances.putSync(Buffer.from([1, 2]), u64(1n)), (path) => `corrupt store at ${path}: balance record 0102 without an account`],
     ['a balance key of 40 bytes', ({ balances }) => balances.putSync(hex(A + '00'.repeat(8)), u64(1n)), (path) => `corrupt store at ${path}: malformed balance record ${A + '00'.repeat(8)}`],
+    ['a balance key of 32 bytes, equal to an account key', ({ balances }) => balances.putSync(hex(C), u64(1n)), (path) => `corrupt store at ${path}: malformed balance record ${C}`],
     ['a nonce of 4 bytes', ({ accounts }) => accounts.putSync(hex(C), Buffer.from([0, 0, 0, 9])), (path) => `corrupt store at ${path}: malformed nonce of ${C}`],
     ['a multisig value too short for its count', ({ multisig }) => multisig.putSync(hex(B), Buffer.from([2, 2, ...hex(P1)])), (path) => `corrupt store at ${path}: malformed multisig of ${B}`],
     ['an asset id of 31 bytes', ({ assets }) => assets.putSync(hex('77'.repeat(31)), Buffer.alloc(0)), (path) => `corrupt store at ${path}: malformed asset id ${'77'.repeat(31)}`],
@@ -264,6 +265,20 @@ describe('LmdbStorage.open reports corruption as CorruptState', () => {
       // The failed open released the store: it can be opened (and fails the same way) again.
       expect(caught(() => LmdbStorage.open(path)).code).toBe('CorruptState');
     }
+  });
+
+  it('balance keys shorter than an account key end an account scan; one exactly as long is malformed (verify: false)', async () => {
+    const { path, storage } = openWith();
+    await storage.close();
+    // 'ff01' sorts after every account, so the scan from C (the last account) meets it.
+    await tamper(path, ({ balances }) => balances.putSync(Buffer.from([0xff, 0x01]), u64(1n)));
+    const unverified = LmdbStorage.open(path, { verify: false });
+    expect(unverified.readAccount(C)).toEqual({ nonce: 9n, balances: new Map(), multisig: null });
+    await unverified.close();
+    await tamper(path, ({ balances }) => balances.putSync(hex(C), u64(1n)));
+    const again = LmdbStorage.open(path, { verify: false });
+    expect(caught(() => again.readAccount(C))).toMatchObject({ code: 'CorruptState', message: `corrupt store at ${path}: malformed balance record ${C}` });
+    await again.close();
   });
 
   it('malformed balance records are refused when the account is read or committed to (verify: false)', async () => {
