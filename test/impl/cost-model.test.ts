@@ -147,9 +147,24 @@ describe('the executor and its cost model', () => {
     expect(result.ok && result.receipts.every((receipt) => receipt.status === 'applied')).toBe(true);
     expect(executor.stats).toMatchObject({ levels: 1, levelsOnWorkers: 1 });
     // It measured the level: the worker estimates moved off their seeds, the main one did not.
+    // A worker round trip for 4 transactions takes more than 10 us and less than a second, so
+    // the per-transaction estimate (0.8 x 1 + 0.2 x elapsed / 4 x 2) lies between 1.8 and 10^5.
     expect(model.estimates.workerRoundTripMicros).toBeGreaterThan(0);
-    expect(model.estimates.workerMicrosPerTx).not.toBe(1);
+    expect(model.estimates.workerMicrosPerTx).toBeGreaterThan(1.8);
+    expect(model.estimates.workerMicrosPerTx).toBeLessThan(1e5);
     expect(model.estimates.mainMicrosPerTx).toBe(1_000_000);
+  });
+
+  it("applyOn 'auto' with a fresh model applies on the calling thread and feeds it the measured time", async () => {
+    const model = new ApplyCostModel();
+    const executor = make({ workers: 2, applyOn: 'auto', costModel: model });
+    await executor.executeBlock(state, context, block);
+    expect(executor.stats).toMatchObject({ levels: 1, levelsOnWorkers: 0 });
+    // Applying a signed transfer takes more than 0.5 us and less than 0.1 s: the estimate
+    // 0.8 x 10 + 0.2 x measured lies between 8.1 and 20,008.
+    expect(model.estimates.mainMicrosPerTx).toBeGreaterThan(8.1);
+    expect(model.estimates.mainMicrosPerTx).toBeLessThan(20_008);
+    expect(model.estimates.workerMicrosPerTx).toBe(40);
   });
 
   it("applyOn 'main' ignores the model: the same seeded model, and the level stays on the calling thread", async () => {
