@@ -9,6 +9,7 @@
  * conflicts with the one before it. Every other transaction has its own sender and fresh
  * destinations. All transactions are valid and accepted under both ledger models.
  */
+import { createRandom } from './random.ts';
 import {
   computeRequiredFee,
   createState,
@@ -39,18 +40,6 @@ export interface Workload {
   readonly weights: readonly number[];
   /** The pre-block multisig configuration of each transaction's source. */
   readonly configs: readonly (MultiSigConfig | null)[];
-}
-
-/** A small seeded PRNG (mulberry32). */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PARTICIPANTS: readonly TestKey[] = ['p0', 'p1', 'p2'].map((name) => createTestKey(`bench-participant-${name}`));

@@ -43,7 +43,7 @@ import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } fro
 import { computeStateRootFast } from './state-root.ts';
 import { MemoryStorage, StorageError, type Storage } from './storage.ts';
 import { packVerifyTask, runVerifyTask, verifyDecoded, type VerifyTask } from './verify.ts';
-import { Workspace } from './workspace.ts';
+import { sourceFromStorage, Workspace } from './workspace.ts';
 
 /** Where independent transactions are applied. */
 export type ApplyOn = 'auto' | 'workers' | 'main';
@@ -264,7 +264,7 @@ export class ParallelExecutor {
     const started = performance.now();
     const workspace = new Workspace(
       context.ledger,
-      { readAccount: (key) => storage.readAccount(key), readPreAccount: (key) => storage.readAccount(key), hasAsset: (asset) => storage.hasAsset(asset) },
+      sourceFromStorage(storage),
       storage.readBurnedSupply(),
     );
     const preConfigs = this.#getPreConfigs(storage, transactions);
@@ -307,10 +307,22 @@ export class ParallelExecutor {
       verifyMs = verifyTime;
     }
     const applied = performance.now();
+    const applyMs = applied - started - verifyMs;
+    const recordStats = (commitMs: number): void => {
+      this.#stats = {
+        transactions: transactions.length,
+        levels: levels.length,
+        ...counters,
+        multisigReverifications: workspace.multisigReverifications,
+        verifyMs,
+        applyMs,
+        commitMs,
+      };
+    };
     // R32: the miner's fees, or the whole block is refused with nothing committed.
     const feeTotal = receipts.reduce((total, receipt) => total + receipt.fee, 0n);
     if (!applyMinerFees(workspace, context.miner, feeTotal)) {
-      this.#recordStats(transactions.length, levels.length, { ...counters, multisigReverifications: workspace.multisigReverifications }, verifyMs, applied - started - verifyMs, 0);
+      recordStats(0);
       return { ok: false, error: { code: 'BlockOverflow', rule: 'R32', detail: 'the fee total or the miner credit overflows' } };
     }
     // 4. One atomic commit, then read the post-state back from the store.
@@ -323,25 +335,14 @@ export class ParallelExecutor {
       // from the store only if the caller asks for it.
       const stateRoot = storage.stateRootAfter(blockWrites);
       storage.commit(blockWrites, { topoheight: context.topoheight, stateRoot });
-      this.#recordStats(transactions.length, levels.length, { ...counters, multisigReverifications: workspace.multisigReverifications }, verifyMs, applied - started - verifyMs, performance.now() - applied);
+      recordStats(performance.now() - applied);
       return appliedWithStoredState(storage, context.topoheight, receipts, feeTotal as U64, stateRoot);
     }
     storage.commit(blockWrites);
     const state = storage.readState();
     const stateRoot = computeStateRootFast(state);
-    this.#recordStats(transactions.length, levels.length, { ...counters, multisigReverifications: workspace.multisigReverifications }, verifyMs, applied - started - verifyMs, performance.now() - applied);
+    recordStats(performance.now() - applied);
     return { ok: true, state, receipts, feeTotal: feeTotal as U64, stateRoot };
-  }
-
-  #recordStats(
-    transactions: number,
-    levels: number,
-    counters: { levelsOnWorkers: number; redoneTasks: number; multisigReverifications: number },
-    verifyMs: number,
-    applyMs: number,
-    commitMs: number,
-  ): void {
-    this.#stats = { transactions, levels, ...counters, verifyMs, applyMs, commitMs };
   }
 
   /** The pre-block multisig configuration of each transaction's source (read at its fixed offset). */

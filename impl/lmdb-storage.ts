@@ -37,7 +37,7 @@ import {
   type U64,
 } from '../spec/index.ts';
 import type { AccountRecord, BlockWrites } from './records.ts';
-import { computeStateRootFast } from './state-root.ts';
+import { computeStateRootFast, ROOT_DOMAIN_BYTES } from './state-root.ts';
 import { StorageError, type CommitMeta, type Storage } from './storage.ts';
 
 /** The on-disk format version written under the `format` metadata key. */
@@ -88,8 +88,6 @@ const META_TOPOHEIGHT = Buffer.from('topoheight', 'ascii');
 const META_STATE_ROOT = Buffer.from('stateRoot', 'ascii');
 const META_BURNED = Buffer.from('burnedSupply', 'ascii');
 const PRESENT = Buffer.alloc(0);
-// The state root's domain prefix (R4, docs/state-root.md), as in impl/state-root.ts.
-const DOMAIN = new TextEncoder().encode('TOS-CONFORMANCE-STATE-ROOT-V1');
 const EMPTY: State = { accounts: ImmutableMap(), assets: ImmutableSet([TOS_ASSET]), burnedSupply: 0n as U64 };
 
 function u64(value: bigint): Buffer {
@@ -448,7 +446,7 @@ export class LmdbStorage implements Storage {
 
   #streamRoot(pending: readonly { key: Buffer; record: AccountRecord }[], burnedSupply: bigint): Hash {
     const hasher = new RootHasher();
-    hasher.bytes(DOMAIN);
+    hasher.bytes(ROOT_DOMAIN_BYTES);
     let created = 0;
     for (const { key } of pending) if (!this.#accounts.doesExist(key)) created++;
     hasher.u64(BigInt(this.#entryCount(this.#accounts) + created));

@@ -8,7 +8,8 @@
 import { blake3 } from '@noble/hashes/blake3.js';
 import { bytesToHex, hexToBytes, type Hash, type State } from '../spec/index.ts';
 
-const DOMAIN = new TextEncoder().encode('TOS-CONFORMANCE-STATE-ROOT-V1');
+/** The state root's domain prefix (R4, docs/state-root.md): the 29 ASCII bytes `TOS-CONFORMANCE-STATE-ROOT-V1`. */
+export const ROOT_DOMAIN_BYTES: Uint8Array = new TextEncoder().encode('TOS-CONFORMANCE-STATE-ROOT-V1');
 
 /**
  * Hash a state into its root (R4).
@@ -20,7 +21,7 @@ const DOMAIN = new TextEncoder().encode('TOS-CONFORMANCE-STATE-ROOT-V1');
  */
 export function computeStateRootFast(state: State): Hash {
   const keys = [...state.accounts.keys()].sort();
-  let size = DOMAIN.length + 8;
+  let size = ROOT_DOMAIN_BYTES.length + 8;
   for (const key of keys) {
     const account = state.accounts.get(key)!;
     size += 32 + 8 + 8 + account.balances.size * 40 + 1;
@@ -31,8 +32,8 @@ export function computeStateRootFast(state: State): Hash {
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let at = 0;
-  out.set(DOMAIN, at);
-  at += DOMAIN.length;
+  out.set(ROOT_DOMAIN_BYTES, at);
+  at += ROOT_DOMAIN_BYTES.length;
   view.setBigUint64(at, BigInt(keys.length));
   at += 8;
   for (const key of keys) {

@@ -10,6 +10,7 @@
 
 import type { AssetId, LedgerModel, PublicKey } from '../spec/index.ts';
 import { cloneRecord, type AccountRecord } from './records.ts';
+import type { Storage } from './storage.ts';
 
 /** Where a workspace reads accounts from. */
 export interface AccountSource {
@@ -34,6 +35,23 @@ export interface AccountSource {
    * @returns true when registered
    */
   hasAsset(asset: AssetId): boolean;
+}
+
+/**
+ * A block's account source over a store. Until the block commits the store holds the
+ * pre-block state, so it serves both current and pre-block reads.
+ *
+ * @param storage - the store holding the pre-block state
+ * @returns the source a block's {@link Workspace} reads from
+ * @example
+ * const workspace = new Workspace(context.ledger, sourceFromStorage(storage), storage.readBurnedSupply());
+ */
+export function sourceFromStorage(storage: Pick<Storage, 'readAccount' | 'hasAsset'>): AccountSource {
+  return {
+    readAccount: (key) => storage.readAccount(key),
+    readPreAccount: (key) => storage.readAccount(key),
+    hasAsset: (asset) => storage.hasAsset(asset),
+  };
 }
 
 /** Per-account, per-asset amounts (the `spent` and `received` counters of R30). */

@@ -10,6 +10,7 @@
  * `done T`, `end`.
  */
 import { readFileSync, writeSync } from 'node:fs';
+import { createRandom } from '../bench/random.ts';
 import { LmdbStorage, ParallelExecutor } from '../impl/index.ts';
 import { hexToBytes, stateFromJson, toU64, type BlockContext, type StateJson } from '../spec/index.ts';
 
@@ -24,14 +25,7 @@ export interface CrashChainFile {
 const [chainFile, storePath, seedText] = process.argv.slice(2);
 if (chainFile === undefined || storePath === undefined) throw new Error('usage: crash-child.ts <chain.json> <store> <seed>');
 const chain = JSON.parse(readFileSync(chainFile, 'utf8')) as CrashChainFile;
-let random = Number(seedText ?? 1) >>> 0;
-function nextRandom(): number {
-  random = (random + 0x6d2b79f5) >>> 0;
-  let t = random;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const nextRandom = createRandom(Number(seedText ?? 1));
 const say = (line: string): void => void writeSync(1, line + '\n');
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 

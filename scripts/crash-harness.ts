@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { LmdbStorage, StorageError } from '../impl/index.ts';
 import { bytesToHex, computeStateRoot, stateToJson } from '../spec/index.ts';
 import { generateSpecChain, type SpecChain } from '../conformance/storage-chain.ts';
+import { createRandom } from '../bench/random.ts';
 import type { CrashChainFile } from './crash-child.ts';
 
 /** Options of {@link runCrashTrials}. */
@@ -57,17 +58,6 @@ export interface CrashSummary {
   readonly passed: number;
   /** Trials killed inside a commit's write transaction. */
   readonly midCommit: number;
-}
-
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function writeChainFile(chain: SpecChain, path: string): void {

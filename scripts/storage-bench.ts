@@ -17,7 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { Map as ImmutableMap } from 'immutable';
 import { LmdbStorage, MemoryStorage, ParallelExecutor, type BlockWrites, type CommitMeta, type Storage } from '../impl/index.ts';
 import { toU64, TOS_ASSET, type Account, type BlockContext, type PublicKey, type State, type U64 } from '../spec/index.ts';
-import { BENCH_ASSET, createRandom, generateWorkload } from '../bench/workload.ts';
+import { createRandom } from '../bench/random.ts';
+import { BENCH_ASSET, generateWorkload } from '../bench/workload.ts';
 
 const json = process.argv.includes('--json');
 const log = (line: string): void => void (json ? process.stderr : process.stdout).write(line + '\n');

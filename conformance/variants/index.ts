@@ -14,7 +14,7 @@ import { getAccessSet, scheduleDag } from '../../impl/schedule.ts';
 import { computeStateRootFast } from '../../impl/state-root.ts';
 import { MemoryStorage } from '../../impl/storage.ts';
 import { MultiSigVerdict, OwnerVerdict, verifyDecoded } from '../../impl/verify.ts';
-import { Workspace } from '../../impl/workspace.ts';
+import { sourceFromStorage, Workspace } from '../../impl/workspace.ts';
 import { decodeTransaction, type BlockContext, type BlockResult, type Receipt, type State, type U64 } from '../../spec/index.ts';
 import type { BlockExecutor } from '../executor-under-test.ts';
 
@@ -64,7 +64,7 @@ export function executeWithDefect(defect: Defect, state: State, context: BlockCo
   const storage = new MemoryStorage(state);
   const workspace = new Workspace(
     context.ledger,
-    { readAccount: (key) => storage.readAccount(key), readPreAccount: (key) => storage.readAccount(key), hasAsset: (asset) => storage.hasAsset(asset) },
+    sourceFromStorage(storage),
     storage.readBurnedSupply(),
   );
   const decoded = transactions.map((bytes) => decodeTransaction(bytes));

@@ -4,7 +4,7 @@
  * pre-block configuration is read from storage once per block.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildApplyTask, MemoryStorage, ParallelExecutor, runApplyTask, Workspace, type ExecutorOptions } from '../../impl/index.ts';
+import { buildApplyTask, MemoryStorage, ParallelExecutor, runApplyTask, sourceFromStorage, Workspace, type ExecutorOptions } from '../../impl/index.ts';
 import { applyBlock, createState, decodeTransaction, TOS_ASSET, type PublicKey } from '../../spec/index.ts';
 import { toComparable } from '../support/impl-blocks.ts';
 import { alice, bob, burn, carol, context, dave, encode, multisig, pay, transfer } from '../support/fixtures.ts';
@@ -58,7 +58,7 @@ describe('ExecutionStats.multisigReverifications', () => {
     const storage = new MemoryStorage(state);
     const workspace = new Workspace(
       'immediate',
-      { readAccount: (key) => storage.readAccount(key), readPreAccount: (key) => storage.readAccount(key), hasAsset: (asset) => storage.hasAsset(asset) },
+      sourceFromStorage(storage),
       0n,
     );
     const decoded = decodeTransaction(unchanged[0]!);

@@ -28,6 +28,7 @@ import {
   runApplyTask,
   runVerifyTask,
   setCounter,
+  sourceFromStorage,
   Workspace,
   type ApplyTask,
   type PreparedTransaction,
@@ -58,7 +59,7 @@ function workspaceOver(state: State, model: LedgerModel): Workspace {
   const storage = new MemoryStorage(state);
   return new Workspace(
     model,
-    { readAccount: (key) => storage.readAccount(key), readPreAccount: (key) => storage.readAccount(key), hasAsset: (asset) => storage.hasAsset(asset) },
+    sourceFromStorage(storage),
     storage.readBurnedSupply(),
   );
 }
@@ -405,18 +406,20 @@ describe('R33 a store with stateRootAfter (the persistent-store path)', () => {
     expect(store.reads - readsBefore).toBe(1);
   });
 
+  /** The store's operations except `readMeta`, bound to it. */
+  const withoutMeta = (store: RootedStore): Storage => ({
+    readAccount: (key) => store.readAccount(key),
+    hasAsset: (asset) => store.hasAsset(asset),
+    readBurnedSupply: () => store.readBurnedSupply(),
+    readState: () => store.readState(),
+    stateRootAfter: (writes) => store.stateRootAfter(writes),
+    commit: (writes, meta) => store.commit(writes, meta),
+  });
+
   it('R33: a store whose readMeta has nothing yet still reads its post-state; stats stay within the elapsed time', async () => {
     const executor = new ParallelExecutor({ workers: 0 });
     const store = new RootedStore(pre);
-    const noMeta: Storage = {
-      readAccount: (key) => store.readAccount(key),
-      hasAsset: (asset) => store.hasAsset(asset),
-      readBurnedSupply: () => store.readBurnedSupply(),
-      readState: () => store.readState(),
-      readMeta: () => undefined,
-      stateRootAfter: (writes) => store.stateRootAfter(writes),
-      commit: (writes, meta) => store.commit(writes, meta),
-    };
+    const noMeta: Storage = { ...withoutMeta(store), readMeta: () => undefined };
     const started = performance.now();
     const result = await executor.executeBlockOn(noMeta, context(), block(0n));
     const elapsed = performance.now() - started;
@@ -431,14 +434,7 @@ describe('R33 a store with stateRootAfter (the persistent-store path)', () => {
   it('R33: a store without readMeta still reads its post-state', async () => {
     const executor = new ParallelExecutor({ workers: 0 });
     const store = new RootedStore(pre);
-    const plain: Storage = {
-      readAccount: (key) => store.readAccount(key),
-      hasAsset: (asset) => store.hasAsset(asset),
-      readBurnedSupply: () => store.readBurnedSupply(),
-      readState: () => store.readState(),
-      stateRootAfter: (writes) => store.stateRootAfter(writes),
-      commit: (writes, meta) => store.commit(writes, meta),
-    };
+    const plain = withoutMeta(store);
     const result = await executor.executeBlockOn(plain, context(), block(0n));
     expect(result.ok && result.state.accounts.get(alice.publicKey)?.nonce).toBe(1n);
   });

@@ -5,61 +5,35 @@
  */
 import {
   computeRequiredFee,
-  createTestKey,
   encodeTransaction,
   signTransaction,
   toU64,
-  TOS_ASSET,
-  type BlockContext,
   type Payload,
   type TestKey,
   type Transaction,
-  type Transfer,
 } from '../../spec/index.ts';
+import { alice } from '../../conformance/vectors/builder.ts';
 
-export const alice = createTestKey('alice');
-export const bob = createTestKey('bob');
-export const carol = createTestKey('carol');
-export const dave = createTestKey('dave');
-export const erin = createTestKey('erin');
-export const miner = createTestKey('miner');
-
-/** A registered non-TOS asset used across tests. */
-export const ASSET_A = 'aa'.repeat(32);
-/** An asset that is never registered. */
-export const ASSET_UNREGISTERED = 'bb'.repeat(32);
-/** 32 bytes that are not a valid Ristretto encoding (non-canonical field element). */
-export const INVALID_POINT = 'ff'.repeat(32);
-
-export const MAX = (1n << 64n) - 1n;
-
-export function context(overrides: Partial<BlockContext> = {}): BlockContext {
-  return { chainId: 0, topoheight: toU64(10n), miner: miner.publicKey, ledger: 'immediate', ...overrides };
-}
-
-/** A Transfers payload. */
-export function pay(...transfers: Transfer[]): Payload {
-  return { kind: 'transfers', transfers };
-}
-
-/** A Burn payload (TOS by default). */
-export function burn(amount: bigint, asset: string = TOS_ASSET): Payload {
-  return { kind: 'burn', asset, amount: toU64(amount) };
-}
-
-/** A MultiSig payload (threshold 0 deletes). */
-export function multisig(threshold: number, participants: readonly string[]): Payload {
-  return { kind: 'multisig', threshold, participants };
-}
-
-/** `n` raw bytes of extra data, as hex. */
-export function extra(n: number): string {
-  return 'ab'.repeat(n);
-}
-
-export function transfer(destination: string, amount: bigint, asset: string = TOS_ASSET, extraData: string | null = null): Transfer {
-  return { asset, destination, amount: toU64(amount), extraData };
-}
+// The named keys (R16), shared constants, the default block context and the payload
+// builders are the vector scenarios' own: one definition for tests and vectors alike.
+export {
+  alice,
+  ASSET_A,
+  ASSET_UNREGISTERED,
+  bob,
+  burn,
+  carol,
+  context,
+  dave,
+  erin,
+  extra,
+  INVALID_POINT,
+  MAX,
+  miner,
+  multisig,
+  pay,
+  transfer,
+} from '../../conformance/vectors/builder.ts';
 
 export interface BuildOptions {
   readonly source?: TestKey;
