@@ -42,7 +42,7 @@ import type { AccountRecord } from './records.ts';
 import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } from './schedule.ts';
 import { computeStateRootFast } from './state-root.ts';
 import { MemoryStorage, StorageError, type Storage } from './storage.ts';
-import { packVerifyTask, runVerifyTask, verifyDecoded, type VerifyTask } from './verify.ts';
+import { packVerifyTask, runVerifyTask, verifyDecoded } from './verify.ts';
 import { sourceFromStorage, Workspace } from './workspace.ts';
 
 /** Where independent transactions are applied. */
@@ -267,13 +267,15 @@ export class ParallelExecutor {
       sourceFromStorage(storage),
       storage.readBurnedSupply(),
     );
-    const preConfigs = this.#getPreConfigs(storage, transactions);
+    const readConfigs = this.#preConfigReader(storage, transactions);
     const receipts: Receipt[] = new Array(transactions.length);
     let levels: number[][];
     let verifyMs: number;
     if (this.#scheduler === 'dag') {
       // 1. Stateless stage for the whole block, while this thread decodes and schedules.
-      const verdictsPromise = this.#workers === 0 ? undefined : this.#verify(transactions, preConfigs, faults, counters);
+      // Each task is sent as soon as its sources' configurations are read.
+      const verdictsPromise = this.#workers === 0 ? undefined : this.#verify(transactions, readConfigs, faults, counters);
+      const preConfigs = readConfigs(0, transactions.length);
       const decoded = transactions.map((bytes) => decodeTransaction(bytes));
       levels = scheduleDag(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
       // In the calling thread, verify from the decoded transactions instead of decoding twice.
@@ -286,6 +288,7 @@ export class ParallelExecutor {
       }
     } else {
       // The TOS V3 pipeline: each contiguous batch is verified, then applied, before the next.
+      const preConfigs = readConfigs(0, transactions.length);
       const decoded = transactions.map((bytes) => decodeTransaction(bytes));
       levels = scheduleTosBatches(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
       const verdicts = new Uint8Array(2 * transactions.length);
@@ -295,7 +298,7 @@ export class ParallelExecutor {
         const batchVerdicts =
           this.#workers === 0
             ? verifyInThread(batch.map((index) => decoded[index]!), batch.map((index) => preConfigs[index]!))
-            : await this.#verify(batch.map((index) => transactions[index]!), batch.map((index) => preConfigs[index]!), faults, counters);
+            : await this.#verify(batch.map((index) => transactions[index]!), (start, end) => batch.slice(start, end).map((index) => preConfigs[index]!), faults, counters);
         verifyTime += performance.now() - verifyStarted;
         batch.forEach((index, position) => {
           verdicts[2 * index] = batchVerdicts[2 * position]!;
@@ -345,19 +348,32 @@ export class ParallelExecutor {
     return { ok: true, state, receipts, feeTotal: feeTotal as U64, stateRoot };
   }
 
-  /** The pre-block multisig configuration of each transaction's source (read at its fixed offset). */
-  #getPreConfigs(storage: Storage, transactions: readonly Uint8Array[]): (MultiSigConfig | null)[] {
+  /**
+   * The pre-block multisig configuration of each transaction's source (read at its fixed
+   * offset), read on demand: `read(start, end)` reads transactions `start..end` (each once,
+   * each source once per block) and returns those configurations.
+   */
+  #preConfigReader(storage: Storage, transactions: readonly Uint8Array[]): (start: number, end: number) => (MultiSigConfig | null)[] {
     const cache = new Map<string, MultiSigConfig | null>();
-    return transactions.map((bytes) => {
-      if (bytes.length < 34) return null;
-      const source = bytesToHex(bytes.subarray(2, 34));
-      let config = cache.get(source);
-      if (config === undefined) {
-        config = storage.readAccount(source)?.multisig ?? null;
-        cache.set(source, config);
+    const configs: (MultiSigConfig | null)[] = new Array(transactions.length);
+    let read = 0;
+    return (start, end) => {
+      for (; read < end; read++) {
+        const bytes = transactions[read]!;
+        if (bytes.length < 34) {
+          configs[read] = null;
+          continue;
+        }
+        const source = bytesToHex(bytes.subarray(2, 34));
+        let config = cache.get(source);
+        if (config === undefined) {
+          config = storage.readAccount(source)?.multisig ?? null;
+          cache.set(source, config);
+        }
+        configs[read] = config;
       }
-      return config;
-    });
+      return configs.slice(start, end);
+    };
   }
 
   #prepare(
@@ -388,34 +404,33 @@ export class ParallelExecutor {
 
   async #verify(
     transactions: readonly Uint8Array[],
-    configs: readonly (MultiSigConfig | null)[],
+    configsOf: (start: number, end: number) => readonly (MultiSigConfig | null)[],
     faults: FaultPlan[],
     counters: { redoneTasks: number },
   ): Promise<Uint8Array> {
-    if (transactions.length === 0) return new Uint8Array(0);
-    const tasks: VerifyTask[] = [];
-    const starts: number[] = [];
+    const verdicts = new Uint8Array(2 * transactions.length);
+    const running: Promise<void>[] = [];
     for (let start = 0; start < transactions.length; ) {
       const size = verifyTaskSize(transactions.length - start, this.#workers, this.#batchSize);
-      starts.push(start);
-      tasks.push(packVerifyTask(transactions.slice(start, start + size), configs.slice(start, start + size)));
+      const task = packVerifyTask(transactions.slice(start, start + size), configsOf(start, start + size));
+      const taskIndex = running.length;
+      const at = 2 * start;
+      // Sent now, so the first task is on a worker while later ones are still being packed.
+      running.push(
+        (async () => {
+          const fault = this.#takeFault(faults, 'verify', taskIndex);
+          let result: Uint8Array;
+          try {
+            result = await this.#runTask<Uint8Array>('verify', task, fault, taskIndex);
+          } catch (error) {
+            result = this.#redo(error, counters, () => runVerifyTask(task));
+          }
+          verdicts.set(result, at);
+        })(),
+      );
       start += size;
     }
-    const verdicts = new Uint8Array(2 * transactions.length);
-    let verifyTaskIndex = 0;
-    await Promise.all(
-      tasks.map(async (task, index) => {
-        const taskIndex = verifyTaskIndex++;
-        const fault = this.#takeFault(faults, 'verify', taskIndex);
-        let result: Uint8Array;
-        try {
-          result = await this.#runTask<Uint8Array>('verify', task, fault, taskIndex);
-        } catch (error) {
-          result = this.#redo(error, counters, () => runVerifyTask(task));
-        }
-        verdicts.set(result, 2 * starts[index]!);
-      }),
-    );
+    await Promise.all(running);
     return verdicts;
   }
 

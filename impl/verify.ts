@@ -16,9 +16,9 @@
 import {
   computeMultiSigMessage,
   decodePublicKey,
-  decodeTransaction,
+  decodeTransactionFields,
   verifySignature,
-  type DecodedTransaction,
+  type DecodedFields,
   type MultiSigConfig,
   type MultiSigSignature,
   type RejectionCode,
@@ -102,7 +102,8 @@ export function verifyMultiSig(
  * const [owner, multisig] = verifyTransactionBytes(bytes, null);
  */
 export function verifyTransactionBytes(bytes: Uint8Array, config: MultiSigConfig | null): readonly [number, number] {
-  const decoded = decodeTransaction(bytes);
+  // Signatures cover the signing bytes, not the transaction hash: skip hashing here.
+  const decoded = decodeTransactionFields(bytes);
   return verifyDecoded(decoded.ok ? decoded.value : null, config);
 }
 
@@ -115,7 +116,7 @@ export function verifyTransactionBytes(bytes: Uint8Array, config: MultiSigConfig
  * @example
  * const [owner, multisig] = verifyDecoded(decoded, null);
  */
-export function verifyDecoded(decoded: DecodedTransaction | null, config: MultiSigConfig | null): readonly [number, number] {
+export function verifyDecoded(decoded: DecodedFields | null, config: MultiSigConfig | null): readonly [number, number] {
   if (decoded === null) return [OwnerVerdict.NotDecoded, MultiSigVerdict.Valid];
   const { transaction, signingBytes } = decoded;
   const sourceKey = decodePublicKey(transaction.source);

@@ -90,7 +90,13 @@ export interface DecodeFailureResult {
 /** The result of {@link decodeTransaction}: a transaction or a typed rejection, never an exception. */
 export type DecodeResult = DecodeSuccess | DecodeFailureResult;
 
-/** Raised inside the decoder to stop at the first problem; never escapes {@link decodeTransaction}. */
+/** A transaction decoded by {@link decodeTransactionFields}: everything but the hash. */
+export type DecodedFields = Omit<DecodedTransaction, 'hash'>;
+
+/** The result of {@link decodeTransactionFields}: the fields, or the rejection {@link decodeTransaction} would give. */
+export type FieldsDecodeResult = { readonly ok: true; readonly value: DecodedFields } | DecodeFailureResult;
+
+/** Raised inside the decoder to stop at the first problem; never escapes {@link decodeTransactionFields}. */
 class DecodeFailure extends Error {
   constructor(readonly rejection: Rejection) {
     super(rejection.detail);
@@ -223,7 +229,7 @@ function readMultiSigField(reader: Reader): MultiSigSignature[] | null {
 }
 
 /**
- * Decode a transaction from its wire bytes (R6-R10, R17, R18).
+ * Decode a transaction from its wire bytes (R6-R10, R17, R18) and hash it (R11).
  *
  * One left-to-right pass; the first problem wins (R8). Never throws: every outcome is a
  * decoded transaction or a rejection with code `InvalidFormat` or
@@ -236,6 +242,24 @@ function readMultiSigField(reader: Reader): MultiSigSignature[] | null {
  * if (result.ok) console.log(result.value.hash);
  */
 export function decodeTransaction(bytes: Uint8Array): DecodeResult {
+  const result = decodeTransactionFields(bytes);
+  if (!result.ok) return result;
+  const { transaction, signingBytes } = result.value;
+  return { ok: true, value: { transaction, bytes, hash: computeTransactionHash(bytes), signingBytes } };
+}
+
+/**
+ * {@link decodeTransaction} without the transaction hash: the same checks and the same
+ * outcome, minus the one BLAKE3 pass over the bytes. For code that only checks signatures
+ * (which sign the signing bytes, not the hash) and has no receipt to write.
+ *
+ * @param bytes - the candidate encoding
+ * @returns the decoded fields and signing bytes, or the same rejection as {@link decodeTransaction}
+ * @example
+ * const result = decodeTransactionFields(bytes);
+ * if (result.ok) verifySignature(key, result.value.signingBytes, result.value.transaction.signature);
+ */
+export function decodeTransactionFields(bytes: Uint8Array): FieldsDecodeResult {
   try {
     const reader = createReader(bytes);
     const versionAt = reader.offset();
@@ -290,12 +314,7 @@ export function decodeTransaction(bytes: Uint8Array): DecodeResult {
     };
     return {
       ok: true,
-      value: {
-        transaction,
-        bytes,
-        hash: computeTransactionHash(bytes),
-        signingBytes: bytes.subarray(0, signingLength),
-      },
+      value: { transaction, bytes, signingBytes: bytes.subarray(0, signingLength) },
     };
   } catch (error) {
     if (error instanceof DecodeFailure) {

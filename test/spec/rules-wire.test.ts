@@ -32,6 +32,7 @@ import {
   bytesToHex,
   createState,
   decodeTransaction,
+  decodeTransactionFields,
   encodeSigningBytes,
   encodeTransaction,
   EMPTY_STATE,
@@ -687,7 +688,7 @@ describe('R17: decoding is the first check', () => {
     expect(getAccount(result.state, alice.publicKey)).toBeUndefined();
   });
 
-  it('R17: the decoder never throws: 4500 random and mutated byte strings', () => {
+  it('R17: the decoder never throws, and the hash-free decoder reaches the same outcome: 4500 random and mutated byte strings', () => {
     // Deterministic xorshift32 so the run is reproducible.
     let seed = 0x9e3779b9;
     const next = (): number => {
@@ -729,12 +730,19 @@ describe('R17: decoding is the first check', () => {
       } catch (error) {
         throw new Error(`decodeTransaction threw on ${bytesToHex(bytes)}: ${String(error)}`);
       }
+      // The hash-free decoder reaches the same outcome: the same fields, or the same rejection.
+      const fields = decodeTransactionFields(bytes);
       if (result.ok) {
         accepted++;
         // Whatever decodes re-encodes to exactly the same bytes.
         expect(hex(encodeTransaction(result.value.transaction))).toBe(hex(bytes));
+        const { hash, ...rest } = result.value;
+        expect(hash).toBe(hex(blake3(bytes)));
+        expect(fields).toEqual({ ok: true, value: rest });
+        expect(fields.ok && 'hash' in fields.value).toBe(false);
       } else {
         expect(['InvalidFormat', 'UnsupportedTransactionType']).toContain(result.rejection.code);
+        expect(fields).toEqual(result);
       }
     }
     expect(inputs.length).toBe(4500);
