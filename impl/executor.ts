@@ -2,7 +2,8 @@
  * The production parallel executor (ARCHITECTURE "The parallel executor").
  *
  * 1. **Stateless stage**: decode, hash and verify every signature of the block on a
- *    piscina pool, in packed batches, while the main thread decodes and schedules.
+ *    piscina pool, in packed batches, while the main thread decodes (without hashing)
+ *    and schedules.
  *    Multisig signatures are checked against the pre-block configuration.
  * 2. **Schedule**: access sets give a dependency DAG in block order (`dag`), or the TOS V3
  *    greedy contiguous batches (`tos-batches`, which also verifies batch by batch, as V3
@@ -24,10 +25,11 @@ import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import {
   bytesToHex,
-  decodeTransaction,
+  computeTransactionHash,
+  decodeTransactionFields,
   type BlockContext,
   type BlockResult,
-  type DecodeResult,
+  type FieldsDecodeResult,
   type Hash,
   type MultiSigConfig,
   type Receipt,
@@ -42,7 +44,7 @@ import type { AccountRecord } from './records.ts';
 import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } from './schedule.ts';
 import { computeStateRootFast } from './state-root.ts';
 import { MemoryStorage, StorageError, type Storage } from './storage.ts';
-import { packVerifyTask, runVerifyTask, verifyDecoded } from './verify.ts';
+import { packVerifyTask, runVerifyTask, verifyDecoded, type VerifyTaskResult } from './verify.ts';
 import { sourceFromStorage, Workspace } from './workspace.ts';
 
 /** Where independent transactions are applied. */
@@ -132,15 +134,30 @@ export function verifyTaskSize(remaining: number, workers: number, batchSize: nu
   return Math.max(1, Math.min(size, remaining));
 }
 
-/** Verdicts for already-decoded transactions, in the calling thread. */
-function verifyInThread(decoded: readonly DecodeResult[], configs: readonly (MultiSigConfig | null)[]): Uint8Array {
+/** The stateless stage's result for already-decoded transactions, in the calling thread. */
+function verifyInThread(decoded: readonly FieldsDecodeResult[], configs: readonly (MultiSigConfig | null)[]): VerifyTaskResult {
   const verdicts = new Uint8Array(2 * decoded.length);
-  decoded.forEach((result, index) => {
+  const hashes: (Hash | null)[] = decoded.map((result, index) => {
     const [owner, multisig] = verifyDecoded(result.ok ? result.value : null, configs[index] ?? null);
     verdicts[2 * index] = owner;
     verdicts[2 * index + 1] = multisig;
+    return result.ok ? computeTransactionHash(result.value.bytes) : null;
   });
-  return verdicts;
+  return { verdicts, hashes };
+}
+
+/** One transaction ready to apply: its decoded fields with the stateless stage's hash and verdicts. */
+function prepareTransaction(
+  result: FieldsDecodeResult,
+  ownerVerdict: number,
+  multisigVerdict: number,
+  hash: Hash | null,
+  preConfig: MultiSigConfig | null,
+): PreparedTransaction {
+  if (!result.ok) return { decoded: null, decodeError: result.rejection.code, ownerVerdict, multisigVerdict, preConfig };
+  if (hash === null) throw new BlockExecutionError('the stateless stage returned no hash for a transaction that decodes');
+  const { transaction, bytes, signingBytes } = result.value;
+  return { decoded: { transaction, bytes, hash, signingBytes }, decodeError: null, ownerVerdict, multisigVerdict, preConfig };
 }
 
 /**
@@ -274,14 +291,16 @@ export class ParallelExecutor {
     if (this.#scheduler === 'dag') {
       // 1. Stateless stage for the whole block, while this thread decodes and schedules.
       // Each task is sent as soon as its sources' configurations are read.
-      const verdictsPromise = this.#workers === 0 ? undefined : this.#verify(transactions, readConfigs, faults, counters);
+      const running = this.#workers === 0 ? undefined : this.#verify(transactions, readConfigs, faults, counters);
       const preConfigs = readConfigs(0, transactions.length);
-      const decoded = transactions.map((bytes) => decodeTransaction(bytes));
+      const decoded = transactions.map((bytes) => decodeTransactionFields(bytes));
       levels = scheduleDag(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
       // In the calling thread, verify from the decoded transactions instead of decoding twice.
-      const verdicts = verdictsPromise === undefined ? verifyInThread(decoded, preConfigs) : await verdictsPromise;
+      const { verdicts, hashes } = running === undefined ? verifyInThread(decoded, preConfigs) : await running;
       verifyMs = performance.now() - started;
-      const prepared = this.#prepare(decoded, verdicts, preConfigs);
+      const prepared = decoded.map((result, index) =>
+        prepareTransaction(result, verdicts[2 * index]!, verdicts[2 * index + 1]!, hashes[index] ?? null, preConfigs[index] ?? null),
+      );
       // 3. Apply level by level.
       for (const level of levels) {
         await this.#applyLevel(workspace, context, level, prepared, verdicts, receipts, faults, counters);
@@ -289,22 +308,25 @@ export class ParallelExecutor {
     } else {
       // The TOS V3 pipeline: each contiguous batch is verified, then applied, before the next.
       const preConfigs = readConfigs(0, transactions.length);
-      const decoded = transactions.map((bytes) => decodeTransaction(bytes));
+      const decoded = transactions.map((bytes) => decodeTransactionFields(bytes));
       levels = scheduleTosBatches(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
       const verdicts = new Uint8Array(2 * transactions.length);
+      const prepared: PreparedTransaction[] = new Array(transactions.length);
       let verifyTime = 0;
       for (const batch of levels) {
         const verifyStarted = performance.now();
-        const batchVerdicts =
+        const batchResult =
           this.#workers === 0
             ? verifyInThread(batch.map((index) => decoded[index]!), batch.map((index) => preConfigs[index]!))
             : await this.#verify(batch.map((index) => transactions[index]!), (start, end) => batch.slice(start, end).map((index) => preConfigs[index]!), faults, counters);
         verifyTime += performance.now() - verifyStarted;
         batch.forEach((index, position) => {
-          verdicts[2 * index] = batchVerdicts[2 * position]!;
-          verdicts[2 * index + 1] = batchVerdicts[2 * position + 1]!;
+          const owner = batchResult.verdicts[2 * position]!;
+          const multisig = batchResult.verdicts[2 * position + 1]!;
+          verdicts[2 * index] = owner;
+          verdicts[2 * index + 1] = multisig;
+          prepared[index] = prepareTransaction(decoded[index]!, owner, multisig, batchResult.hashes[position] ?? null, preConfigs[index] ?? null);
         });
-        const prepared = this.#prepare(decoded, verdicts, preConfigs);
         await this.#applyLevel(workspace, context, batch, prepared, verdicts, receipts, faults, counters);
       }
       verifyMs = verifyTime;
@@ -376,20 +398,6 @@ export class ParallelExecutor {
     };
   }
 
-  #prepare(
-    decoded: readonly DecodeResult[],
-    verdicts: Uint8Array,
-    preConfigs: readonly (MultiSigConfig | null)[],
-  ): PreparedTransaction[] {
-    return decoded.map((result, index) => ({
-      decoded: result.ok ? result.value : null,
-      decodeError: result.ok ? null : result.rejection.code,
-      ownerVerdict: verdicts[2 * index]!,
-      multisigVerdict: verdicts[2 * index + 1]!,
-      preConfig: preConfigs[index] ?? null,
-    }));
-  }
-
   #takeFault(faults: FaultPlan[], stage: FaultPlan['stage'], taskIndex: number): FaultPlan | undefined {
     const position = faults.findIndex((fault) => fault.stage === stage && fault.taskIndex === taskIndex);
     return position < 0 ? undefined : faults.splice(position, 1)[0];
@@ -407,31 +415,35 @@ export class ParallelExecutor {
     configsOf: (start: number, end: number) => readonly (MultiSigConfig | null)[],
     faults: FaultPlan[],
     counters: { redoneTasks: number },
-  ): Promise<Uint8Array> {
+  ): Promise<VerifyTaskResult> {
     const verdicts = new Uint8Array(2 * transactions.length);
+    const hashes: (Hash | null)[] = new Array(transactions.length);
     const running: Promise<void>[] = [];
     for (let start = 0; start < transactions.length; ) {
       const size = verifyTaskSize(transactions.length - start, this.#workers, this.#batchSize);
       const task = packVerifyTask(transactions.slice(start, start + size), configsOf(start, start + size));
       const taskIndex = running.length;
-      const at = 2 * start;
+      const at = start;
       // Sent now, so the first task is on a worker while later ones are still being packed.
       running.push(
         (async () => {
           const fault = this.#takeFault(faults, 'verify', taskIndex);
-          let result: Uint8Array;
+          let result: VerifyTaskResult;
           try {
-            result = await this.#runTask<Uint8Array>('verify', task, fault, taskIndex);
+            result = await this.#runTask<VerifyTaskResult>('verify', task, fault, taskIndex);
           } catch (error) {
             result = this.#redo(error, counters, () => runVerifyTask(task));
           }
-          verdicts.set(result, at);
+          verdicts.set(result.verdicts, 2 * at);
+          result.hashes.forEach((hash, position) => {
+            hashes[at + position] = hash;
+          });
         })(),
       );
       start += size;
     }
     await Promise.all(running);
-    return verdicts;
+    return { verdicts, hashes };
   }
 
   #redo<T>(error: unknown, counters: { redoneTasks: number }, work: () => T): T {

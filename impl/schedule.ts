@@ -17,7 +17,7 @@
  * @module schedule
  */
 
-import { TOS_ASSET, type DecodedTransaction } from '../spec/index.ts';
+import { TOS_ASSET, type DecodedFields } from '../spec/index.ts';
 
 /** The scheduler names. */
 export type SchedulerName = 'dag' | 'tos-batches';
@@ -33,7 +33,7 @@ export const BURNED_SUPPLY_KEY = 'burned-supply';
  * @example
  * getAccessSet(decoded) // ['<source>', '<destination>']
  */
-export function getAccessSet(decoded: DecodedTransaction | null): readonly string[] {
+export function getAccessSet(decoded: DecodedFields | null): readonly string[] {
   if (decoded === null) return [];
   const { source, payload } = decoded.transaction;
   const keys = new Set<string>([source]);

@@ -7,18 +7,21 @@
  * configuration the account has *before* the block; the apply stage re-checks a
  * transaction whose account changed configuration earlier in the block.
  *
- * Results are small verdict codes, two bytes per transaction, so that a batch travels
- * between threads as one packed buffer.
+ * It also hashes each transaction (R11) for the receipts, so that the calling thread,
+ * which decodes the block for scheduling meanwhile, need not. Results are small verdict
+ * codes, two bytes per transaction in one buffer, and the hashes.
  *
  * @module verify
  */
 
 import {
   computeMultiSigMessage,
+  computeTransactionHash,
   decodePublicKey,
   decodeTransactionFields,
   verifySignature,
   type DecodedFields,
+  type Hash,
   type MultiSigConfig,
   type MultiSigSignature,
   type RejectionCode,
@@ -93,18 +96,19 @@ export function verifyMultiSig(
 }
 
 /**
- * Verify one transaction's signatures.
+ * The stateless stage for one transaction: decode it, hash it (R11) and verify its
+ * signatures.
  *
  * @param bytes - the wire bytes
  * @param config - the source account's configuration before the block, or `null`
- * @returns `[owner verdict, multisig verdict]`
+ * @returns `[owner verdict, multisig verdict, hash]`; the hash is `null` when the bytes do not decode
  * @example
- * const [owner, multisig] = verifyTransactionBytes(bytes, null);
+ * const [owner, multisig, hash] = verifyTransactionBytes(bytes, null);
  */
-export function verifyTransactionBytes(bytes: Uint8Array, config: MultiSigConfig | null): readonly [number, number] {
-  // Signatures cover the signing bytes, not the transaction hash: skip hashing here.
+export function verifyTransactionBytes(bytes: Uint8Array, config: MultiSigConfig | null): readonly [number, number, Hash | null] {
   const decoded = decodeTransactionFields(bytes);
-  return verifyDecoded(decoded.ok ? decoded.value : null, config);
+  const [owner, multisig] = verifyDecoded(decoded.ok ? decoded.value : null, config);
+  return [owner, multisig, decoded.ok ? computeTransactionHash(bytes) : null];
 }
 
 /**
@@ -161,22 +165,32 @@ export function packVerifyTask(transactions: readonly Uint8Array[], configs: rea
   return { data, offsets, configs };
 }
 
+/** What a verify task returns. */
+export interface VerifyTaskResult {
+  /** Two verdict bytes per transaction, owner ({@link OwnerVerdict}) then multisig ({@link MultiSigVerdict}). */
+  readonly verdicts: Uint8Array;
+  /** Each transaction's hash (R11), or `null` for bytes that do not decode. */
+  readonly hashes: (Hash | null)[];
+}
+
 /**
- * Run a packed batch: two verdict bytes per transaction, owner then multisig.
+ * Run a packed batch through {@link verifyTransactionBytes}.
  *
  * @param task - the packed batch
- * @returns `2 * count` verdict bytes
+ * @returns `2 * count` verdict bytes and `count` hashes, in batch order
  * @example
- * const verdicts = runVerifyTask(packVerifyTask(batch, configs));
+ * const { verdicts, hashes } = runVerifyTask(packVerifyTask(batch, configs));
  */
-export function runVerifyTask(task: VerifyTask): Uint8Array {
+export function runVerifyTask(task: VerifyTask): VerifyTaskResult {
   const count = task.offsets.length - 1;
   const verdicts = new Uint8Array(2 * count);
+  const hashes: (Hash | null)[] = new Array(count);
   for (let index = 0; index < count; index++) {
     const bytes = task.data.subarray(task.offsets[index]!, task.offsets[index + 1]!);
-    const [owner, multisig] = verifyTransactionBytes(bytes, task.configs[index] ?? null);
+    const [owner, multisig, hash] = verifyTransactionBytes(bytes, task.configs[index] ?? null);
     verdicts[2 * index] = owner;
     verdicts[2 * index + 1] = multisig;
+    hashes[index] = hash;
   }
-  return verdicts;
+  return { verdicts, hashes };
 }

@@ -4,19 +4,17 @@
  *
  * @module tasks.worker
  */
-import { Piscina } from 'piscina';
 import { runApplyTask, type ApplyTask, type ApplyTaskResult } from '../apply-task.ts';
 import { injectFault, type FaultKind } from '../faults.ts';
-import { runVerifyTask, type VerifyTask } from '../verify.ts';
+import { runVerifyTask, type VerifyTask, type VerifyTaskResult } from '../verify.ts';
 
 /** A task as sent to a worker, with an optional test-only fault. */
 type WithFault<T> = T & { readonly fault?: FaultKind; readonly faultAfterMs?: number };
 
 /** Stateless stage: verify a packed batch. */
-export function verify(task: WithFault<VerifyTask>): unknown {
+export function verify(task: WithFault<VerifyTask>): VerifyTaskResult {
   injectFault(task.fault, task.faultAfterMs);
-  const verdicts = runVerifyTask(task);
-  return Piscina.move(verdicts);
+  return runVerifyTask(task);
 }
 
 /** Apply stage: apply one chunk of a level. */

@@ -7,6 +7,7 @@
  * The committed vectors (their `expected` is the conformance reference) are also replayed
  * through the executor in the calling thread.
  */
+import { blake3 } from '@noble/hashes/blake3.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BlockExecutionError,
@@ -35,6 +36,7 @@ import {
 } from '../../impl/index.ts';
 import {
   applyBlock,
+  bytesToHex,
   computeStateRoot,
   createState,
   createTestKey,
@@ -98,24 +100,35 @@ describe('R26 R27 verify batches in the calling thread (packVerifyTask, runVerif
     expect(task.offsets[0]).toBe(0);
     expect(task.offsets[batch.length]).toBe(batch.reduce((sum, bytes) => sum + bytes.length, 0));
     expect(task.data.length).toBe(task.offsets[batch.length]);
-    expect([...runVerifyTask(task)]).toEqual([
+    const result = runVerifyTask(task);
+    expect([...result.verdicts]).toEqual([
       OwnerVerdict.Valid, MultiSigVerdict.Valid,
       OwnerVerdict.NotDecoded, MultiSigVerdict.Valid,
       OwnerVerdict.InvalidSignature, MultiSigVerdict.Valid,
       OwnerVerdict.InvalidPublicKey, MultiSigVerdict.Valid,
       OwnerVerdict.Valid, MultiSigVerdict.NotFound,
     ]);
+    // R11: each decodable transaction's hash, as the spec's decoder gives it; null for the garbage.
+    expect(result.hashes).toEqual(batch.map((bytes) => {
+      const decoded = decodeTransaction(bytes);
+      return decoded.ok ? decoded.value.hash : null;
+    }));
+    expect(result.hashes[1]).toBeNull();
+    expect(result.hashes.filter((hash) => hash !== null)).toHaveLength(4);
   });
 
   it('R27: a configured account signed by its participant verifies; an empty batch gives no verdicts', () => {
     const signed = encode({ source: bob, payload: { kind: 'burn', asset: TOS_ASSET, amount: toU64(1n) }, multisigSigners: [{ id: 0, key: carol }] });
     const config: MultiSigConfig = { threshold: 1, participants: [carol.publicKey] };
-    expect([...runVerifyTask(packVerifyTask([signed, signed], [config, null]))]).toEqual([
+    const result = runVerifyTask(packVerifyTask([signed, signed], [config, null]));
+    expect([...result.verdicts]).toEqual([
       OwnerVerdict.Valid, MultiSigVerdict.Valid,
       // R27: a multisig field on an account without a configuration.
       OwnerVerdict.Valid, MultiSigVerdict.NotConfigured,
     ]);
-    expect([...runVerifyTask(packVerifyTask([], []))]).toEqual([]);
+    expect(result.hashes).toEqual([bytesToHex(blake3(signed)), bytesToHex(blake3(signed))]);
+    const empty = runVerifyTask(packVerifyTask([], []));
+    expect([[...empty.verdicts], empty.hashes]).toEqual([[], []]);
   });
 });
 
