@@ -93,8 +93,16 @@ export type DecodeResult = DecodeSuccess | DecodeFailureResult;
 /** A transaction decoded by {@link decodeTransactionFields}: everything but the hash. */
 export type DecodedFields = Omit<DecodedTransaction, 'hash'>;
 
+/** A successful {@link decodeTransactionFields}. */
+export interface FieldsDecodeSuccess {
+  /** Discriminant. */
+  readonly ok: true;
+  /** The decoded fields. */
+  readonly value: DecodedFields;
+}
+
 /** The result of {@link decodeTransactionFields}: the fields, or the rejection {@link decodeTransaction} would give. */
-export type FieldsDecodeResult = { readonly ok: true; readonly value: DecodedFields } | DecodeFailureResult;
+export type FieldsDecodeResult = FieldsDecodeSuccess | DecodeFailureResult;
 
 /** Raised inside the decoder to stop at the first problem; never escapes {@link decodeTransactionFields}. */
 class DecodeFailure extends Error {
