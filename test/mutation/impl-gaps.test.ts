@@ -335,6 +335,27 @@ describe('R27 R32 R4 executor checks in the calling thread', () => {
     expect(result.accounts.get(alice.publicKey)?.balances.get(ASSET_A)).toBe(6n);
   });
 
+  it('R4: the executor root refuses a key, asset or participant that is not 64 lowercase hex characters', () => {
+    const valid = createState({
+      accounts: [{ publicKey: alice.publicKey, balances: [[TOS_ASSET, 5n], [ASSET_A, 7n]], multisig: { threshold: 1, participants: [carol.publicKey] } }],
+      assets: [ASSET_A],
+    });
+    expect(computeStateRootFast(valid)).toBe(computeStateRoot(valid));
+    const account = valid.accounts.get(alice.publicKey)!;
+    const withKey = (key: string): State => ({ ...valid, accounts: valid.accounts.delete(alice.publicKey).set(key, account) });
+    const cases: [string, State, RegExp][] = [
+      ['a 62-character key', withKey(alice.publicKey.slice(2)), /expected 64 hex characters, got 62/],
+      ['a 66-character key', withKey(alice.publicKey + '00'), /expected 64 hex characters, got 66/],
+      ['an upper-case key', withKey(alice.publicKey.toUpperCase()), /not lowercase hex/],
+      ['a non-hex key', withKey('g' + alice.publicKey.slice(1)), /not lowercase hex/],
+      ['a non-ASCII key', withKey('\u00e9' + alice.publicKey.slice(1)), /not lowercase hex/],
+      ['a bad asset', { ...valid, accounts: valid.accounts.set(alice.publicKey, { ...account, balances: account.balances.set('zz'.repeat(32), 1n as never) }) }, /not lowercase hex/],
+      ['a bad participant', { ...valid, accounts: valid.accounts.set(alice.publicKey, { ...account, multisig: { threshold: 1, participants: ['0'.repeat(63)] } }) }, /got 63/],
+      ['a bad registered asset', { ...valid, assets: valid.assets.add('Z'.repeat(64)) }, /not lowercase hex/],
+    ];
+    for (const [what, state, message] of cases) expect(() => computeStateRootFast(state), what).toThrow(message);
+  });
+
   it('R4: the executor root sorts the asset set (assets registered in reverse order)', () => {
     const state = createState({ assets: ['ff'.repeat(32), 'aa'.repeat(32), '11'.repeat(32)] });
     expect(computeStateRootFast(state)).toBe(computeStateRoot(state));
