@@ -349,6 +349,9 @@ describe('R27 R32 R4 executor checks in the calling thread', () => {
       ['an upper-case key', withKey(alice.publicKey.toUpperCase()), /not lowercase hex/],
       ['a non-hex key', withKey('g' + alice.publicKey.slice(1)), /not lowercase hex/],
       ['a non-ASCII key', withKey('\u00e9' + alice.publicKey.slice(1)), /not lowercase hex/],
+      // The second character of a byte (its low nibble) is checked too.
+      ['a key with G as a low nibble', withKey('0G' + alice.publicKey.slice(2)), /not lowercase hex/],
+      ['a key with a non-ASCII low nibble', withKey('0\u00e9' + alice.publicKey.slice(2)), /not lowercase hex/],
       ['a bad asset', { ...valid, accounts: valid.accounts.set(alice.publicKey, { ...account, balances: account.balances.set('zz'.repeat(32), 1n as never) }) }, /not lowercase hex/],
       ['a bad participant', { ...valid, accounts: valid.accounts.set(alice.publicKey, { ...account, multisig: { threshold: 1, participants: ['0'.repeat(63)] } }) }, /got 63/],
       ['a bad registered asset', { ...valid, assets: valid.assets.add('Z'.repeat(64)) }, /not lowercase hex/],
@@ -599,6 +602,15 @@ describe('R33 executor on one worker thread: tasks, verdict placement, faults', 
     const transactions = block();
     transactions[15] = encode({ source: carol, payload: { kind: 'burn', asset: TOS_ASSET, amount: toU64(1n) } });
     const result = await executor.executeBlock(state, context(), transactions);
+    expect(errorsOf(result)).toEqual(keys.map((_, index) => (index === 15 ? 'MultiSigNotFound' : null)));
+  });
+
+  it('R27 R33: tos-batches, one batch split into verify tasks of 10: carol at index 15 is checked against her own configuration', async () => {
+    const executor = make({ scheduler: 'tos-batches', batchSize: 10, applyOn: 'main' });
+    const transactions = block();
+    transactions[15] = encode({ source: carol, payload: { kind: 'burn', asset: TOS_ASSET, amount: toU64(1n) } });
+    const result = await executor.executeBlock(state, context(), transactions);
+    expect(executor.stats?.levels).toBe(1);
     expect(errorsOf(result)).toEqual(keys.map((_, index) => (index === 15 ? 'MultiSigNotFound' : null)));
   });
 
