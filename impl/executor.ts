@@ -25,7 +25,6 @@ import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import {
   bytesToHex,
-  computeTransactionHash,
   decodeTransactionFields,
   type BlockContext,
   type BlockResult,
@@ -44,7 +43,7 @@ import type { AccountRecord } from './records.ts';
 import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } from './schedule.ts';
 import { computeStateRootFast } from './state-root.ts';
 import { MemoryStorage, StorageError, type Storage } from './storage.ts';
-import { packVerifyTask, runVerifyTask, verifyDecoded, type VerifyTaskResult } from './verify.ts';
+import { packVerifyTask, runVerifyTask, verifyDecodedBatch, type VerifyTaskResult } from './verify.ts';
 import { sourceFromStorage, Workspace } from './workspace.ts';
 
 /** Where independent transactions are applied. */
@@ -132,18 +131,6 @@ export interface ExecutionStats {
 export function verifyTaskSize(remaining: number, workers: number, batchSize: number | undefined): number {
   const size = batchSize ?? Math.min(256, Math.max(8, Math.ceil(remaining / (2 * workers))));
   return Math.max(1, Math.min(size, remaining));
-}
-
-/** The stateless stage's result for already-decoded transactions, in the calling thread. */
-function verifyInThread(decoded: readonly FieldsDecodeResult[], configs: readonly (MultiSigConfig | null)[]): VerifyTaskResult {
-  const verdicts = new Uint8Array(2 * decoded.length);
-  const hashes: (Hash | null)[] = decoded.map((result, index) => {
-    const [owner, multisig] = verifyDecoded(result.ok ? result.value : null, configs[index] ?? null);
-    verdicts[2 * index] = owner;
-    verdicts[2 * index + 1] = multisig;
-    return result.ok ? computeTransactionHash(result.value.bytes) : null;
-  });
-  return { verdicts, hashes };
 }
 
 /** One transaction ready to apply: its decoded fields with the stateless stage's hash and verdicts. */
@@ -296,7 +283,7 @@ export class ParallelExecutor {
       const decoded = transactions.map((bytes) => decodeTransactionFields(bytes));
       levels = scheduleDag(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
       // In the calling thread, verify from the decoded transactions instead of decoding twice.
-      const { verdicts, hashes } = running === undefined ? verifyInThread(decoded, preConfigs) : await running;
+      const { verdicts, hashes } = running === undefined ? verifyDecodedBatch(decoded, preConfigs) : await running;
       verifyMs = performance.now() - started;
       const prepared = decoded.map((result, index) =>
         prepareTransaction(result, verdicts[2 * index]!, verdicts[2 * index + 1]!, hashes[index] ?? null, preConfigs[index] ?? null),
@@ -317,7 +304,7 @@ export class ParallelExecutor {
         const verifyStarted = performance.now();
         const batchResult =
           this.#workers === 0
-            ? verifyInThread(batch.map((index) => decoded[index]!), batch.map((index) => preConfigs[index]!))
+            ? verifyDecodedBatch(batch.map((index) => decoded[index]!), batch.map((index) => preConfigs[index]!))
             : await this.#verify(batch.map((index) => transactions[index]!), (start, end) => batch.slice(start, end).map((index) => preConfigs[index]!), faults, counters);
         verifyTime += performance.now() - verifyStarted;
         batch.forEach((index, position) => {

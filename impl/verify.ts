@@ -21,6 +21,7 @@ import {
   decodeTransactionFields,
   verifySignature,
   type DecodedFields,
+  type FieldsDecodeResult,
   type Hash,
   type MultiSigConfig,
   type MultiSigSignature,
@@ -106,9 +107,22 @@ export function verifyMultiSig(
  * const [owner, multisig, hash] = verifyTransactionBytes(bytes, null);
  */
 export function verifyTransactionBytes(bytes: Uint8Array, config: MultiSigConfig | null): readonly [number, number, Hash | null] {
-  const decoded = decodeTransactionFields(bytes);
+  return verifyFields(decodeTransactionFields(bytes), config);
+}
+
+/**
+ * The stateless stage for one transaction decoded already: hash it (R11) and verify its
+ * signatures.
+ *
+ * @param decoded - the result of `decodeTransactionFields`
+ * @param config - the source account's configuration before the block, or `null`
+ * @returns `[owner verdict, multisig verdict, hash]`; the hash is `null` when the bytes did not decode
+ * @example
+ * const [owner, multisig, hash] = verifyFields(decodeTransactionFields(bytes), null);
+ */
+export function verifyFields(decoded: FieldsDecodeResult, config: MultiSigConfig | null): readonly [number, number, Hash | null] {
   const [owner, multisig] = verifyDecoded(decoded.ok ? decoded.value : null, config);
-  return [owner, multisig, decoded.ok ? computeTransactionHash(bytes) : null];
+  return [owner, multisig, decoded.ok ? computeTransactionHash(decoded.value.bytes) : null];
 }
 
 /**
@@ -173,6 +187,19 @@ export interface VerifyTaskResult {
   readonly hashes: (Hash | null)[];
 }
 
+/** Collect `count` per-transaction results into one {@link VerifyTaskResult}. */
+function collectVerdicts(count: number, verifyOne: (index: number) => readonly [number, number, Hash | null]): VerifyTaskResult {
+  const verdicts = new Uint8Array(2 * count);
+  const hashes: (Hash | null)[] = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const [owner, multisig, hash] = verifyOne(index);
+    verdicts[2 * index] = owner;
+    verdicts[2 * index + 1] = multisig;
+    hashes[index] = hash;
+  }
+  return { verdicts, hashes };
+}
+
 /**
  * Run a packed batch through {@link verifyTransactionBytes}.
  *
@@ -182,15 +209,21 @@ export interface VerifyTaskResult {
  * const { verdicts, hashes } = runVerifyTask(packVerifyTask(batch, configs));
  */
 export function runVerifyTask(task: VerifyTask): VerifyTaskResult {
-  const count = task.offsets.length - 1;
-  const verdicts = new Uint8Array(2 * count);
-  const hashes: (Hash | null)[] = new Array(count);
-  for (let index = 0; index < count; index++) {
-    const bytes = task.data.subarray(task.offsets[index]!, task.offsets[index + 1]!);
-    const [owner, multisig, hash] = verifyTransactionBytes(bytes, task.configs[index] ?? null);
-    verdicts[2 * index] = owner;
-    verdicts[2 * index + 1] = multisig;
-    hashes[index] = hash;
-  }
-  return { verdicts, hashes };
+  return collectVerdicts(task.offsets.length - 1, (index) =>
+    verifyTransactionBytes(task.data.subarray(task.offsets[index]!, task.offsets[index + 1]!), task.configs[index] ?? null),
+  );
+}
+
+/**
+ * The stateless stage in the calling thread for transactions decoded already (by
+ * `decodeTransactionFields`): the same result {@link runVerifyTask} gives for their bytes.
+ *
+ * @param decoded - the decoded transactions
+ * @param configs - the pre-block configuration of each source, same length
+ * @returns `2 * count` verdict bytes and `count` hashes, in order
+ * @example
+ * const { verdicts, hashes } = verifyDecodedBatch(transactions.map(decodeTransactionFields), configs);
+ */
+export function verifyDecodedBatch(decoded: readonly FieldsDecodeResult[], configs: readonly (MultiSigConfig | null)[]): VerifyTaskResult {
+  return collectVerdicts(decoded.length, (index) => verifyFields(decoded[index]!, configs[index] ?? null));
 }

@@ -29,6 +29,7 @@ import {
   runApplyTask,
   runVerifyTask,
   setCounter,
+  verifyDecodedBatch,
   sourceFromStorage,
   Workspace,
   type ApplyTask,
@@ -41,6 +42,7 @@ import {
   createState,
   createTestKey,
   decodeTransaction,
+  decodeTransactionFields,
   encodeTransaction,
   TOS_ASSET,
   toU64,
@@ -115,6 +117,8 @@ describe('R26 R27 verify batches in the calling thread (packVerifyTask, runVerif
     }));
     expect(result.hashes[1]).toBeNull();
     expect(result.hashes.filter((hash) => hash !== null)).toHaveLength(4);
+    // The calling thread's path from decoded fields gives exactly the same result.
+    expect(verifyDecodedBatch(batch.map((bytes) => decodeTransactionFields(bytes)), [null, null, null, null, bobConfig])).toEqual(result);
   });
 
   it('R27: a configured account signed by its participant verifies; an empty batch gives no verdicts', () => {
