@@ -61,18 +61,12 @@ export interface ApplyTaskResult {
  *
  * @param workspace - the main thread's block in progress
  * @param context - the block context
- * @param chunk - the prepared transactions of the chunk
- * @param verdicts - their verdicts, two per transaction
+ * @param chunk - the prepared transactions of the chunk, with their verdicts
  * @returns the task
  * @example
- * const task = buildApplyTask(workspace, context, chunk, verdicts);
+ * const task = buildApplyTask(workspace, context, chunk);
  */
-export function buildApplyTask(
-  workspace: Workspace,
-  context: BlockContext,
-  chunk: readonly PreparedTransaction[],
-  verdicts: Uint8Array,
-): ApplyTask {
+export function buildApplyTask(workspace: Workspace, context: BlockContext, chunk: readonly PreparedTransaction[]): ApplyTask {
   const keys = new Set<PublicKey>();
   // The fee is always spent in TOS, so TOS is always among the assets a chunk needs.
   const assets = new Set<AssetId>([TOS_ASSET]);
@@ -95,7 +89,7 @@ export function buildApplyTask(
     model: workspace.model,
     context,
     transactions: chunk.map((prepared) => prepared.decoded?.bytes ?? new Uint8Array(0)),
-    verdicts,
+    verdicts: Uint8Array.from(chunk.flatMap((prepared) => [prepared.ownerVerdict, prepared.multisigVerdict])),
     preConfigs: chunk.map((prepared) => prepared.preConfig),
     current: workspace.sliceAccounts(keys),
     pre: deferred ? new Map([...keys].map((key) => [key, workspace.getPreAccount(key)])) : new Map(),

@@ -290,14 +290,13 @@ export class ParallelExecutor {
       );
       // 3. Apply level by level.
       for (const level of levels) {
-        await this.#applyLevel(workspace, context, level, prepared, verdicts, receipts, faults, counters);
+        await this.#applyLevel(workspace, context, level, prepared, receipts, faults, counters);
       }
     } else {
       // The TOS V3 pipeline: each contiguous batch is verified, then applied, before the next.
       const preConfigs = readConfigs(0, transactions.length);
       const decoded = transactions.map((bytes) => decodeTransactionFields(bytes));
       levels = scheduleTosBatches(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
-      const verdicts = new Uint8Array(2 * transactions.length);
       const prepared: PreparedTransaction[] = new Array(transactions.length);
       let verifyTime = 0;
       for (const batch of levels) {
@@ -308,13 +307,10 @@ export class ParallelExecutor {
             : await this.#verify(batch.map((index) => transactions[index]!), (start, end) => batch.slice(start, end).map((index) => preConfigs[index]!), faults, counters);
         verifyTime += performance.now() - verifyStarted;
         batch.forEach((index, position) => {
-          const owner = batchResult.verdicts[2 * position]!;
-          const multisig = batchResult.verdicts[2 * position + 1]!;
-          verdicts[2 * index] = owner;
-          verdicts[2 * index + 1] = multisig;
-          prepared[index] = prepareTransaction(decoded[index]!, owner, multisig, batchResult.hashes[position] ?? null, preConfigs[index] ?? null);
+          const { verdicts, hashes } = batchResult;
+          prepared[index] = prepareTransaction(decoded[index]!, verdicts[2 * position]!, verdicts[2 * position + 1]!, hashes[position] ?? null, preConfigs[index] ?? null);
         });
-        await this.#applyLevel(workspace, context, batch, prepared, verdicts, receipts, faults, counters);
+        await this.#applyLevel(workspace, context, batch, prepared, receipts, faults, counters);
       }
       verifyMs = verifyTime;
     }
@@ -454,7 +450,6 @@ export class ParallelExecutor {
     context: BlockContext,
     level: readonly number[],
     prepared: readonly PreparedTransaction[],
-    verdicts: Uint8Array,
     receipts: Receipt[],
     faults: FaultPlan[],
     counters: { levelsOnWorkers: number; redoneTasks: number },
@@ -478,14 +473,7 @@ export class ParallelExecutor {
     const chunks: number[][] = [];
     for (let start = 0; start < live.length; start += chunkSize) chunks.push(live.slice(start, start + chunkSize));
     const started = performance.now();
-    const tasks: ApplyTask[] = chunks.map((chunk) => {
-      const chunkVerdicts = new Uint8Array(2 * chunk.length);
-      chunk.forEach((index, position) => {
-        chunkVerdicts[2 * position] = verdicts[2 * index]!;
-        chunkVerdicts[2 * position + 1] = verdicts[2 * index + 1]!;
-      });
-      return buildApplyTask(workspace, context, chunk.map((index) => prepared[index]!), chunkVerdicts);
-    });
+    const tasks: ApplyTask[] = chunks.map((chunk) => buildApplyTask(workspace, context, chunk.map((index) => prepared[index]!)));
     let applyTaskIndex = 0;
     const results = await Promise.all(
       tasks.map(async (task) => {

@@ -68,7 +68,6 @@ describe('ExecutionStats.multisigReverifications', () => {
       workspace,
       context(),
       [{ decoded: decoded.value, decodeError: null, ownerVerdict: 0, multisigVerdict: 0, preConfig: dave1of1 }],
-      new Uint8Array([0, 0]),
     );
     expect(runApplyTask(task).multisigReverifications).toBe(0);
     // The same chunk told that carol had no configuration before the block: checked again.
@@ -76,7 +75,6 @@ describe('ExecutionStats.multisigReverifications', () => {
       workspace,
       context(),
       [{ decoded: decoded.value, decodeError: null, ownerVerdict: 0, multisigVerdict: 0, preConfig: null }],
-      new Uint8Array([0, 0]),
     );
     const result = runApplyTask(stale);
     expect(result.multisigReverifications).toBe(1);

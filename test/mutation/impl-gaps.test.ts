@@ -75,10 +75,6 @@ function prepared(transaction: Transaction): PreparedTransaction {
   return { decoded: decoded.value, decodeError: null, ownerVerdict: OwnerVerdict.Valid, multisigVerdict: MultiSigVerdict.Valid, preConfig: null };
 }
 
-function validVerdicts(count: number): Uint8Array {
-  return new Uint8Array(2 * count).fill(OwnerVerdict.Valid);
-}
-
 function balances(workspace: Workspace, key: string): Record<string, bigint> | undefined {
   const record = workspace.getAccount(key);
   return record === undefined ? undefined : Object.fromEntries(record.balances);
@@ -156,8 +152,8 @@ describe('R29 R30 R33 apply chunks in the calling thread (buildApplyTask, runApp
     it(`R29 R30 (${model}): two chunks applied off the main workspace, then merged, give the hand-worked effects`, () => {
       const blockContext: BlockContext = context({ ledger: model });
       const workspace = workspaceOver(pre, model);
-      const taskA = buildApplyTask(workspace, blockContext, [prepared(t0), prepared(t1)], validVerdicts(2));
-      const taskB = buildApplyTask(workspace, blockContext, [prepared(t2)], validVerdicts(1));
+      const taskA = buildApplyTask(workspace, blockContext, [prepared(t0), prepared(t1)]);
+      const taskB = buildApplyTask(workspace, blockContext, [prepared(t2)]);
       const resultA = runApplyTask(taskA);
       const resultB = runApplyTask(taskB);
       // The chunks worked on copies: nothing reached the main workspace yet.
@@ -188,14 +184,14 @@ describe('R29 R30 R33 apply chunks in the calling thread (buildApplyTask, runApp
   it('R30: a chunk sees what its sender already spent in the block (deferred-credits): pre 1,000,000 - spent 999,500 < 1,000 + fee', () => {
     const workspace = workspaceOver(pre, 'deferred-credits');
     setCounter(workspace.spent, alice.publicKey, TOS_ASSET, 999_500n);
-    const task = buildApplyTask(workspace, context({ ledger: 'deferred-credits' }), [prepared(t0)], validVerdicts(1));
+    const task = buildApplyTask(workspace, context({ ledger: 'deferred-credits' }), [prepared(t0)]);
     expect(runApplyTask(task).receipts[0]?.error).toBe('InsufficientFunds');
   });
 
   it('R30: a chunk sees what its destination already received in the block (deferred-credits): pre 5 + received (2^64 - 10) + 20 overflows', () => {
     const workspace = workspaceOver(pre, 'deferred-credits');
     setCounter(workspace.received, dave.publicKey, ASSET_A, (1n << 64n) - 10n);
-    const task = buildApplyTask(workspace, context({ ledger: 'deferred-credits' }), [prepared(t2)], validVerdicts(1));
+    const task = buildApplyTask(workspace, context({ ledger: 'deferred-credits' }), [prepared(t2)]);
     expect(runApplyTask(task).receipts[0]?.error).toBe('Overflow');
   });
 
@@ -203,12 +199,12 @@ describe('R29 R30 R33 apply chunks in the calling thread (buildApplyTask, runApp
     const workspace = workspaceOver(pre, 'deferred-credits');
     workspace.setAccount(erin.publicKey, { nonce: 0n, balances: new Map([[TOS_ASSET, FUNDS]]), multisig: null });
     const fromErin = build({ source: erin, payload: { kind: 'burn', asset: TOS_ASSET, amount: toU64(1n) } });
-    const task = buildApplyTask(workspace, context({ ledger: 'deferred-credits' }), [prepared(fromErin)], validVerdicts(1));
+    const task = buildApplyTask(workspace, context({ ledger: 'deferred-credits' }), [prepared(fromErin)]);
     expect(runApplyTask(task).receipts[0]?.error).toBe('AccountNotFound');
     // Under immediate the same account may send (R21).
     const immediate = workspaceOver(pre, 'immediate');
     immediate.setAccount(erin.publicKey, { nonce: 0n, balances: new Map([[TOS_ASSET, FUNDS]]), multisig: null });
-    const immediateTask = buildApplyTask(immediate, context(), [prepared(fromErin)], validVerdicts(1));
+    const immediateTask = buildApplyTask(immediate, context(), [prepared(fromErin)]);
     expect(runApplyTask(immediateTask).receipts[0]?.status).toBe('applied');
   });
 
@@ -216,25 +212,30 @@ describe('R29 R30 R33 apply chunks in the calling thread (buildApplyTask, runApp
     const workspace = workspaceOver(pre, 'immediate');
     const unregistered = 'cc'.repeat(32);
     const spendUnregistered = build({ source: carol, payload: { kind: 'burn', asset: unregistered, amount: toU64(1n) } });
-    const task = buildApplyTask(workspace, context(), [prepared(t2), prepared(spendUnregistered)], validVerdicts(2));
+    const task = buildApplyTask(workspace, context(), [prepared(t2), prepared(spendUnregistered)]);
     expect(new Set(task.assets)).toEqual(new Set([TOS_ASSET, ASSET_A]));
     const result = runApplyTask(task);
     // t2 applies (carol's nonce becomes 1); the next one from carol has nonce 0: InvalidNonce comes before R28.
     expect(result.receipts.map((receipt) => receipt.error)).toEqual([null, 'InvalidNonce']);
-    const fresh = buildApplyTask(workspaceOver(pre, 'immediate'), context(), [prepared(spendUnregistered)], validVerdicts(1));
+    const fresh = buildApplyTask(workspaceOver(pre, 'immediate'), context(), [prepared(spendUnregistered)]);
     expect(runApplyTask(fresh).receipts[0]?.error).toBe('AssetNotFound');
   });
 
   it('R26 R27: a chunk uses the verdicts it was given, two per transaction in order', () => {
     const workspace = workspaceOver(pre, 'immediate');
-    const verdicts = new Uint8Array([OwnerVerdict.Valid, MultiSigVerdict.Valid, OwnerVerdict.InvalidSignature, MultiSigVerdict.Valid, OwnerVerdict.Valid, MultiSigVerdict.NotFound]);
-    const task = buildApplyTask(workspace, context(), [prepared(t0), prepared(t1), prepared(t2)], verdicts);
+    const chunk = [
+      prepared(t0),
+      { ...prepared(t1), ownerVerdict: OwnerVerdict.InvalidSignature },
+      { ...prepared(t2), multisigVerdict: MultiSigVerdict.NotFound },
+    ];
+    const task = buildApplyTask(workspace, context(), chunk);
+    expect([...task.verdicts]).toEqual([OwnerVerdict.Valid, MultiSigVerdict.Valid, OwnerVerdict.InvalidSignature, MultiSigVerdict.Valid, OwnerVerdict.Valid, MultiSigVerdict.NotFound]);
     expect(runApplyTask(task).receipts.map((receipt) => receipt.error)).toEqual([null, 'InvalidSignature', 'MultiSigNotFound']);
   });
 
   it('R29: merging a chunk that burned nothing leaves the burned supply as the main workspace has it', () => {
     const workspace = workspaceOver(pre, 'immediate');
-    const task: ApplyTask = buildApplyTask(workspace, context(), [prepared(t0)], validVerdicts(1));
+    const task: ApplyTask = buildApplyTask(workspace, context(), [prepared(t0)]);
     const result = runApplyTask(task);
     workspace.burnedSupply = 99n; // changed by an earlier chunk of the same level
     mergeApplyResult(workspace, task, result);
@@ -333,7 +334,7 @@ describe('R27 R32 R4 executor checks in the calling thread', () => {
   it('R29: a burn of a registered non-TOS asset applies in a worker chunk (the chunk knows the asset)', () => {
     const state = createState({ accounts: [{ publicKey: alice.publicKey, balances: [[TOS_ASSET, FUNDS], [ASSET_A, 10n]] }], assets: [ASSET_A] });
     const workspace = workspaceOver(state, 'immediate');
-    const task = buildApplyTask(workspace, context(), [prepared(build({ payload: { kind: 'burn', asset: ASSET_A, amount: toU64(4n) } }))], validVerdicts(1));
+    const task = buildApplyTask(workspace, context(), [prepared(build({ payload: { kind: 'burn', asset: ASSET_A, amount: toU64(4n) } }))]);
     const result = runApplyTask(task);
     expect(result.receipts[0]?.status).toBe('applied');
     expect(result.accounts.get(alice.publicKey)?.balances.get(ASSET_A)).toBe(6n);
