@@ -3,10 +3,11 @@
  * averages, each worked out by hand; then the executor's use of it (`applyOn` and a seeded
  * model).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { ApplyCostModel, INITIAL_COST_ESTIMATES, ParallelExecutor, type CostEstimates } from '../../impl/index.ts';
+import { describe, expect, it } from 'vitest';
+import { ApplyCostModel, INITIAL_COST_ESTIMATES, type CostEstimates } from '../../impl/index.ts';
 import { createState, createTestKey, TOS_ASSET } from '../../spec/index.ts';
 import { alice, bob, carol, context as blockContext, dave, encode, pay, transfer } from '../support/fixtures.ts';
+import { useExecutors } from '../support/lifetimes.ts';
 
 const estimates = (mainMicrosPerTx: number, workerRoundTripMicros: number, workerMicrosPerTx: number): CostEstimates => ({
   mainMicrosPerTx,
@@ -130,15 +131,7 @@ describe('the executor and its cost model', () => {
   );
   // Estimates under which any level goes to the workers: the main thread at 1 s per transaction.
   const workersWin = (): ApplyCostModel => new ApplyCostModel(estimates(1_000_000, 0, 1));
-  const executors: ParallelExecutor[] = [];
-  const make = (options: ConstructorParameters<typeof ParallelExecutor>[0]): ParallelExecutor => {
-    const executor = new ParallelExecutor(options);
-    executors.push(executor);
-    return executor;
-  };
-  afterAll(async () => {
-    await Promise.all(executors.map((executor) => executor.close()));
-  });
+  const make = useExecutors();
 
   it("applyOn 'auto' follows the model: a seeded model sends the level to the workers and learns from it", async () => {
     const model = workersWin();

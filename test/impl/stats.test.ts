@@ -3,11 +3,12 @@
  * stage are reused unless the configuration changed earlier in the block, and each source's
  * pre-block configuration is read from storage once per block.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApplyTask, MemoryStorage, ParallelExecutor, runApplyTask, sourceFromStorage, Workspace, type ExecutorOptions } from '../../impl/index.ts';
 import { applyBlock, createState, decodeTransaction, TOS_ASSET, type PublicKey } from '../../spec/index.ts';
 import { toComparable } from '../support/impl-blocks.ts';
 import { alice, bob, burn, carol, context, dave, encode, multisig, pay, transfer } from '../support/fixtures.ts';
+import { useExecutors } from '../support/lifetimes.ts';
 
 const FUNDS = 1_000_000n;
 // carol is a 1-of-1 multisig account whose participant is dave.
@@ -35,15 +36,11 @@ const configurations: readonly ExecutorOptions[] = [
 ];
 
 describe('ExecutionStats.multisigReverifications', () => {
-  const executors: ParallelExecutor[] = [];
-  afterAll(async () => {
-    await Promise.all(executors.map((executor) => executor.close()));
-  });
+  const make = useExecutors();
 
   for (const options of configurations) {
     it(`R27 (${JSON.stringify(options)}): 0 when no configuration changes, 1 for the spend after carol's change; results equal the spec's`, async () => {
-      const executor = new ParallelExecutor(options);
-      executors.push(executor);
+      const executor = make(options);
       for (const [block, reverified] of [[unchanged, 0], [changed, 1]] as const) {
         const result = await executor.executeBlock(state, context(), block);
         expect(toComparable(result)).toEqual(toComparable(applyBlock(state, context(), block)));

@@ -8,7 +8,7 @@
  * through the executor in the calling thread.
  */
 import { blake3 } from '@noble/hashes/blake3.js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BlockExecutionError,
   buildApplyTask,
@@ -16,7 +16,6 @@ import {
   StorageError,
   type BlockWrites,
   type CommitMeta,
-  type ExecutorOptions,
   type Storage,
   getCounter,
   injectFault,
@@ -56,6 +55,7 @@ import {
 import { runVectors } from '../../conformance/vector-runner.ts';
 import { alice, ASSET_A, bob, build, type BuildOptions, carol, context, dave, encode, erin, INVALID_POINT, MAX, miner, transfer } from '../support/fixtures.ts';
 import { toComparable } from '../support/impl-blocks.ts';
+import { useExecutors } from '../support/lifetimes.ts';
 
 const FUNDS = 1_000_000n;
 
@@ -540,15 +540,7 @@ describe('R33 executor on one worker thread: tasks, verdict placement, faults', 
     keys.map((key, index) =>
       encode({ source: key, signer: bad.includes(index) ? keys[(index + 1) % keys.length]! : key, payload: { kind: 'transfers', transfers: [transfer(destination(index), BigInt(index + 1))] } }),
     );
-  const executors: ParallelExecutor[] = [];
-  const make = (options: ExecutorOptions): ParallelExecutor => {
-    const executor = new ParallelExecutor({ workers: 1, ...options });
-    executors.push(executor);
-    return executor;
-  };
-  afterAll(async () => {
-    await Promise.all(executors.map((executor) => executor.close()));
-  });
+  const make = useExecutors({ workers: 1 });
   const errorsOf = (result: Awaited<ReturnType<ParallelExecutor['executeBlock']>>) => (result.ok ? result.receipts.map((receipt) => receipt.error) : result.error.code);
 
   it('R26 R33: 20 transactions in verify batches of 10 + 8 + 2 (default guided sizes on one worker) and one apply task; bad signatures land on their own receipts', async () => {

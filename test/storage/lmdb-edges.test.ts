@@ -4,21 +4,15 @@
  * opens, and every corruption `open` must report as a typed `CorruptState` error (written
  * behind the store's back with a raw LMDB handle), each with the message a person needs.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LMDB_STORAGE_FORMAT, LmdbStorage, StorageError, type AccountRecord } from '../../impl/index.ts';
 import { computeStateRoot, createState, stateToJson, TOS_ASSET, type State } from '../../spec/index.ts';
+import { useStorePaths } from '../support/lifetimes.ts';
 
-const directories: string[] = [];
-function freshPath(): string {
-  const path = mkdtempSync(join(tmpdir(), 'tos-lmdb-edges-'));
-  directories.push(path);
-  return path;
-}
-afterAll(() => directories.forEach((path) => LmdbStorage.destroy(path)));
+const freshPath = useStorePaths('tos-lmdb-edges-');
 
 /** Keys that share 31 of their 32 bytes, so a prefix scan that overruns an account shows. */
 const A = 'aa'.repeat(31) + '01';

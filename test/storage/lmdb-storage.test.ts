@@ -3,23 +3,15 @@
  * are checked (metadata required, consecutive topoheights, nothing changed on refusal);
  * opening checks the stored root against the stored data.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { open } from 'lmdb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ParallelExecutor, LmdbStorage, StorageError } from '../../impl/index.ts';
 import { computeStateRoot, stateToJson } from '../../spec/index.ts';
 import { generateSpecChain } from '../../conformance/storage-chain.ts';
+import { useStorePaths } from '../support/lifetimes.ts';
 
 const chain = generateSpecChain(11, 6, { minTransactions: 4, maxTransactions: 8 });
-const directories: string[] = [];
-function freshPath(): string {
-  const path = mkdtempSync(join(tmpdir(), 'tos-lmdb-test-'));
-  directories.push(path);
-  return path;
-}
-afterAll(() => directories.forEach((path) => LmdbStorage.destroy(path)));
+const freshPath = useStorePaths('tos-lmdb-test-');
 
 function codeOf(action: () => unknown): string | undefined {
   try {
