@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The tos-conformance command: registers the TypeScript loader, then runs the CLI.
-import { register } from 'tsx/esm/api';
+// The tos-conformance command (`tos-conformance help` lists the subcommands): the CLI from
+// the TypeScript sources in a clone, from dist/ in the installed package (see entry.mjs).
+import { importEntry } from './entry.mjs';
 
-register();
-const { main } = await import('../conformance/cli.ts');
+const { main } = await importEntry('conformance/cli.ts', 'dist/conformance/cli.js');
 process.exitCode = await main(process.argv.slice(2));
