@@ -13,19 +13,17 @@ import { createRandom } from './random.ts';
 import {
   computeRequiredFee,
   createState,
-  createTestKey,
   encodeTransaction,
   getPublicKey,
-  signTransaction,
   toU64,
   TOS_ASSET,
   type AccountInit,
   type MultiSigConfig,
   type Payload,
   type State,
-  type TestKey,
   type Transaction,
 } from '../spec/index.ts';
+import { createTestKey, signTransaction, type TestKey } from '../spec/test-keys.ts';
 
 /** The second registered asset of the workloads. */
 export const BENCH_ASSET = '5a'.repeat(32);

@@ -1,7 +1,8 @@
 /**
  * The conformance suite: fast-check arbitraries and properties that prove an executor
- * equals the spec, the broken variants that prove the suite has teeth, the vector format,
- * and the CLI. Start at {@link agreementProperty} and {@link runCommand}.
+ * equals the spec, the vector format, and the CLI. Start at {@link agreementProperty} and
+ * {@link runCommand}. (The deliberately broken executors that prove the suite has teeth
+ * are internal: `tos-conformance run --variants` runs them.)
  *
  * @module conformance
  */
@@ -13,6 +14,5 @@ export * from './executor-under-test.ts';
 export * from './properties.ts';
 export * from './runner.ts';
 export * from './vector-runner.ts';
-export * from './variants/index.ts';
 export * from './vectors/format.ts';
 export { main, parseRunOptions, runCommand, type RunCommandOptions } from './cli.ts';

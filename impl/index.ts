@@ -15,5 +15,4 @@ export * from './schedule.ts';
 export * from './apply.ts';
 export * from './apply-task.ts';
 export * from './state-root.ts';
-export * from './faults.ts';
 export * from './lmdb-storage.ts';

@@ -12,15 +12,14 @@ import {
   applyBlock,
   computeRequiredFee,
   createState,
-  createTestKey,
   encodeTransaction,
-  signTransaction,
   toU64,
   TOS_ASSET,
   type AccountInit,
   type BlockContext,
   type Transaction,
 } from '../spec/index.ts';
+import { createTestKey, signTransaction } from '../spec/test-keys.ts';
 
 const sizesArgument = process.argv.indexOf('--sizes');
 const sizes = sizesArgument > 0 ? process.argv[sizesArgument + 1]!.split(',').map(Number) : [10_000, 20_000];

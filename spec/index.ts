@@ -13,7 +13,6 @@ export * from './transaction.ts';
 export * from './codec.ts';
 export * from './hash.ts';
 export * from './signature.ts';
-export * from './test-keys.ts';
 export * from './fee.ts';
 export * from './state.ts';
 export * from './state-root.ts';

@@ -15,7 +15,8 @@
  * @module conformance/arbitraries/keys
  */
 
-import { createTestKey, MAX_U64, TOS_ASSET, type AssetId, type PublicKey, type TestKey } from '../../spec/index.ts';
+import { MAX_U64, TOS_ASSET, type AssetId, type PublicKey } from '../../spec/index.ts';
+import { createTestKey, type TestKey } from '../../spec/test-keys.ts';
 
 /** Number of keys in {@link keyPool}: room for a 50-account universe plus fresh keys. */
 export const KEY_POOL_SIZE = 64;

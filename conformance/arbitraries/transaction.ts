@@ -29,21 +29,19 @@ import {
   getSenderAccount,
   getSpendableBalance,
   MAX_U64,
-  signTransaction,
   toU64,
   TOS_ASSET,
   type AssetId,
   type BlockContext,
   type Ledger,
   type MultiSigConfig,
-  type MultiSigSigner,
   type Payload,
   type PublicKey,
   type State,
-  type TestKey,
   type Transaction,
   type Transfer,
 } from '../../spec/index.ts';
+import { signTransaction, type MultiSigSigner, type TestKey } from '../../spec/test-keys.ts';
 import { applyDamage, damageArbitrary, describeDamage, type Damage } from './damage.ts';
 import {
   ASSET_UNREGISTERED,

@@ -7,7 +7,8 @@
  */
 
 import * as fc from 'fast-check';
-import type { PublicKey, State, TestKey } from '../../spec/index.ts';
+import type { PublicKey, State } from '../../spec/index.ts';
+import type { TestKey } from '../../spec/test-keys.ts';
 import { KEY_POOL_SIZE, keyPool, MINER_KEY } from './keys.ts';
 
 /** Most members a universe may have (the pool keeps the rest as fresh keys). */

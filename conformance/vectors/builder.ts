@@ -19,7 +19,6 @@ import {
   computeChallenge,
   computeRequiredFee,
   createState,
-  createTestKey,
   decodeTransaction,
   encodeScalar,
   encodeSigningBytes,
@@ -27,7 +26,6 @@ import {
   hexToBytes,
   MAX_U64,
   SIGNATURE_GENERATOR,
-  signTransaction,
   toU64,
   TOS_ASSET,
   type BlockContext,
@@ -38,10 +36,10 @@ import {
   type RuleId,
   type State,
   type StateInit,
-  type TestKey,
   type Transaction,
   type Transfer,
 } from '../../spec/index.ts';
+import { createTestKey, signTransaction, type TestKey } from '../../spec/test-keys.ts';
 import { makeVector, type Vector, type VectorInfo } from './format.ts';
 
 // ---------------------------------------------------------------------------------------

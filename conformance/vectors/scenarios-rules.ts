@@ -13,11 +13,11 @@ import {
   createState,
   encodeSigningBytes,
   encodeTransaction,
-  signDeterministic,
   TOS_ASSET,
   toU64,
   type StateInit,
 } from '../../spec/index.ts';
+import { signDeterministic } from '../../spec/test-keys.ts';
 import {
   alice,
   ASSET_A,

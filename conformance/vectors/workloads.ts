@@ -28,7 +28,6 @@ import {
   applyTransaction,
   beginLedger,
   createState,
-  createTestKey,
   getAccount,
   getSpendableBalance,
   MAX_U64,
@@ -42,9 +41,9 @@ import {
   type PublicKey,
   type RuleId,
   type StateInit,
-  type TestKey,
   type Transfer,
 } from '../../spec/index.ts';
+import { createTestKey, type TestKey } from '../../spec/test-keys.ts';
 import { encode, LEDGERS, makeBlockVector, requiredFeeOf, type CategorisedVector, type TxOptions } from './builder.ts';
 
 /** Number of seeded workloads (each gives two vectors). */

@@ -10,8 +10,6 @@ import { describe, expect, it } from 'vitest';
 import {
   AGREEMENT,
   agreementProperty,
-  BROKEN_VARIANTS,
-  brokenExecutor,
   builtInExecutor,
   checkProperty,
   compareOutcomes,
@@ -20,6 +18,7 @@ import {
   resultToJson,
   type Vector,
 } from '../../conformance/index.ts';
+import { BROKEN_VARIANTS, brokenExecutor } from '../../conformance/variants/index.ts';
 
 const DEFAULT_AGREEMENT_RUNS = 550;
 

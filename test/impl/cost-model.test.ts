@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ApplyCostModel, INITIAL_COST_ESTIMATES, type CostEstimates } from '../../impl/index.ts';
-import { createState, createTestKey, TOS_ASSET } from '../../spec/index.ts';
+import { createState, TOS_ASSET } from '../../spec/index.ts';
+import { createTestKey } from '../../spec/test-keys.ts';
 import { alice, bob, carol, context as blockContext, dave, encode, pay, transfer } from '../support/fixtures.ts';
 import { useExecutors } from '../support/lifetimes.ts';
 

@@ -6,7 +6,8 @@
  * and executes the next block correctly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockExecutionError, MemoryStorage, ParallelExecutor, type FaultPlan } from '../../impl/index.ts';
+import { BlockExecutionError, MemoryStorage, ParallelExecutor } from '../../impl/index.ts';
+import type { FaultPlan } from '../../impl/faults.ts';
 import { applyBlock, createState, stateToJson, TOS_ASSET, toU64, type BlockContext, type LedgerModel, type State } from '../../spec/index.ts';
 import { alice, bob, carol, context, dave, encode, transfer } from '../support/fixtures.ts';
 import { POOL, toComparable } from '../support/impl-blocks.ts';

@@ -18,7 +18,6 @@ import {
   type CommitMeta,
   type Storage,
   getCounter,
-  injectFault,
   mergeApplyResult,
   MemoryStorage,
   MultiSigVerdict,
@@ -34,12 +33,12 @@ import {
   type ApplyTask,
   type PreparedTransaction,
 } from '../../impl/index.ts';
+import { injectFault } from '../../impl/faults.ts';
 import {
   applyBlock,
   bytesToHex,
   computeStateRoot,
   createState,
-  createTestKey,
   decodeTransaction,
   decodeTransactionFields,
   encodeTransaction,
@@ -52,6 +51,7 @@ import {
   type State,
   type Transaction,
 } from '../../spec/index.ts';
+import { createTestKey } from '../../spec/test-keys.ts';
 import { runVectors } from '../../conformance/vector-runner.ts';
 import { alice, ASSET_A, bob, build, type BuildOptions, carol, context, dave, encode, erin, INVALID_POINT, MAX, miner, transfer } from '../support/fixtures.ts';
 import { toComparable } from '../support/impl-blocks.ts';

@@ -11,7 +11,6 @@ import {
   applyTransaction,
   beginLedger,
   createState,
-  createTestKey,
   decodePublicKey,
   decodeTransaction,
   encodeScalar,
@@ -21,7 +20,6 @@ import {
   isHexOfLength,
   isU64,
   readLittleEndian,
-  signDeterministic,
   SpecInvariantError,
   stateFromJson,
   stateToJson,
@@ -34,6 +32,7 @@ import {
   type StateInit,
   type Transaction,
 } from '../../spec/index.ts';
+import { createTestKey, signDeterministic } from '../../spec/test-keys.ts';
 import { alice, ASSET_A, ASSET_UNREGISTERED, bob, build, carol, context, dave, encode, erin, INVALID_POINT, MAX, miner, transfer } from '../support/fixtures.ts';
 
 const frank = createTestKey('frank');

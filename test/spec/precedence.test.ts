@@ -27,13 +27,13 @@ import { describe, expect, it } from 'vitest';
 import {
   applyBlock,
   createState,
-  createTestKey,
   TOS_ASSET,
   type BlockContext,
   type RejectionCode,
   type State,
   type Transfer,
 } from '../../spec/index.ts';
+import { createTestKey } from '../../spec/test-keys.ts';
 import {
   alice,
   ASSET_A,

@@ -17,7 +17,6 @@ import {
   computeRequiredFee,
   computeStateRoot,
   createState,
-  createTestKey,
   decodePublicKey,
   decodeTransaction,
   EMPTY_STATE,
@@ -25,7 +24,6 @@ import {
   encodeTransaction,
   getAccount,
   getPublicKey,
-  signTransaction,
   signWithNonce,
   SIGNATURE_GENERATOR,
   TOS_ASSET,
@@ -37,6 +35,7 @@ import {
   type State,
   type Transaction,
 } from '../../spec/index.ts';
+import { createTestKey, signTransaction } from '../../spec/test-keys.ts';
 import { alice, bob, build, carol, context, dave, encode, erin, miner, transfer, type BuildOptions } from '../support/fixtures.ts';
 
 // ---------------------------------------------------------------------------------------

@@ -6,12 +6,11 @@
 import {
   computeRequiredFee,
   encodeTransaction,
-  signTransaction,
   toU64,
   type Payload,
-  type TestKey,
   type Transaction,
 } from '../../spec/index.ts';
+import { signTransaction, type TestKey } from '../../spec/test-keys.ts';
 import { alice } from '../../conformance/vectors/builder.ts';
 
 // The named keys (R16), shared constants, the default block context and the payload

@@ -25,13 +25,11 @@ import {
   bytesToHex,
   computeRequiredFee,
   createState,
-  createTestKey,
   encodeTransaction,
   getAccount,
   getSenderAccount,
   getSpendableBalance,
   receiptToJson,
-  signTransaction,
   stateToJson,
   toU64,
   TOS_ASSET,
@@ -42,13 +40,12 @@ import {
   type Ledger,
   type LedgerModel,
   type MultiSigConfig,
-  type MultiSigSigner,
   type Payload,
   type PublicKey,
   type State,
-  type TestKey,
   type Transaction,
 } from '../../spec/index.ts';
+import { createTestKey, signTransaction, type MultiSigSigner, type TestKey } from '../../spec/test-keys.ts';
 
 /** 2^64 - 1. */
 export const MAX = (1n << 64n) - 1n;

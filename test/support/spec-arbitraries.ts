@@ -21,13 +21,11 @@ import {
   bytesToHex,
   computeRequiredFee,
   createState,
-  createTestKey,
   encodeTransaction,
   getAccount,
   getSenderAccount,
   getSpendableBalance,
   MAX_U64,
-  signTransaction,
   toU64,
   TOS_ASSET,
   type AccountInit,
@@ -36,15 +34,14 @@ import {
   type Ledger,
   type LedgerModel,
   type MultiSigConfig,
-  type MultiSigSigner,
   type Payload,
   type PublicKey,
   type State,
   type StateInit,
-  type TestKey,
   type Transaction,
   type Transfer,
 } from '../../spec/index.ts';
+import { createTestKey, signTransaction, type MultiSigSigner, type TestKey } from '../../spec/test-keys.ts';
 
 // ---------------------------------------------------------------------------------------
 // Run budget
