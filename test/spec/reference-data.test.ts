@@ -1,6 +1,9 @@
 /**
- * R6-R14: reproduce the Rust-generated TOS reference data exactly.
+ * R6-R14: reproduce the Rust-generated TOS reference data exactly. The data is vendored in
+ * test/fixtures/tos-reference/ (its README says where it comes from) and used as it is:
+ * each file's SHA-256 is checked against the README before any vector is read.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,13 +20,41 @@ import {
   type Transaction,
 } from '../../spec/index.ts';
 
-const referenceDir = new URL('../../../shared/tos-reference/', import.meta.url);
-const schnorr = JSON.parse(readFileSync(new URL('schnorr.json', referenceDir), 'utf8')) as {
+const referenceDir = new URL('../fixtures/tos-reference/', import.meta.url);
+const DATA_FILES = ['schnorr.json', 'wire_format.json'] as const;
+
+/** The SHA-256 of each data file as the README's table records it (`| \`file\` | \`hex\` |`). */
+export function recordedHashes(readme: string): Map<string, string> {
+  return new Map([...readme.matchAll(/^\| `([^`]+)` \| `([0-9a-f]{64})` \|$/gm)].map((match) => [match[1]!, match[2]!]));
+}
+
+const readme = readFileSync(new URL('README.md', referenceDir), 'utf8');
+const bytes = new Map(DATA_FILES.map((name) => [name, readFileSync(new URL(name, referenceDir))]));
+const schnorr = JSON.parse(bytes.get('schnorr.json')!.toString('utf8')) as {
   test_vectors: { name: string; input: { data: Record<string, string> } }[];
 };
-const wire = JSON.parse(readFileSync(new URL('wire_format.json', referenceDir), 'utf8')) as {
+const wire = JSON.parse(bytes.get('wire_format.json')!.toString('utf8')) as {
   vectors: { name: string; tx: Record<string, unknown>; expected_hex: string }[];
 };
+
+describe('the vendored TOS reference data is used as it is', () => {
+  const recorded = recordedHashes(readme);
+
+  it('the hash reader finds exactly the table rows', () => {
+    const sample = `| \`a.json\` | \`${'ab'.repeat(32)}\` |\n| \`b.json\` | \`short\` |\ntext | \`c.json\` | \`${'cd'.repeat(32)}\` |`;
+    expect([...recordedHashes(sample)]).toEqual([['a.json', 'ab'.repeat(32)]]);
+  });
+
+  it('the README records a SHA-256 for each data file and for nothing else', () => {
+    expect([...recorded.keys()].sort()).toEqual([...DATA_FILES].sort());
+  });
+
+  for (const name of DATA_FILES) {
+    it(`${name} is byte-identical to the copy the README describes (SHA-256)`, () => {
+      expect(createHash('sha256').update(bytes.get(name)!).digest('hex')).toBe(recorded.get(name));
+    });
+  }
+});
 
 function payloadOf(tx: Record<string, unknown>): Payload {
   const payload = tx['payload'] as never;
