@@ -11,7 +11,7 @@
  * | `balances` | public key (32) ‖ asset (32) | amount u64 (8) |
  * | `multisig` | public key (32) | threshold u8, participant count u8, participants (32 each) |
  * | `assets` | asset id (32) | empty |
- * | `meta` | ASCII name | `format` u32, `topoheight` u64, `stateRoot` (32), `burnedSupply` u64 |
+ * | `meta` | ASCII name | `format` u32, `topoheight` u64, `stateRoot` (32), `burnedSupply` u64, `check` (32) |
  *
  * The values are the very bytes the state root (R4) hashes, and LMDB keeps keys in byte
  * order, which is the root's order: {@link LmdbStorage.stateRootAfter} streams the store
@@ -20,8 +20,10 @@
  * @module lmdb-storage
  */
 
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { Map as ImmutableMap, Set as ImmutableSet } from 'immutable';
@@ -38,10 +40,21 @@ import {
 } from '../spec/index.ts';
 import type { AccountRecord, BlockWrites } from './records.ts';
 import { computeStateRootFast, ROOT_DOMAIN_BYTES } from './state-root.ts';
-import { StorageError, type CommitMeta, type Storage } from './storage.ts';
+import { checkLmdbDataFile } from './lmdb-file-check.ts';
+import { WriterLock } from './store-lock.ts';
 
-/** The on-disk format version written under the `format` metadata key. */
-export const LMDB_STORAGE_FORMAT = 1;
+export { WRITER_LOCK_FILE } from './store-lock.ts';
+import { checkBlockWrites, checkChainPosition, StorageError, type ChainPosition, type CommitMeta, type Storage } from './storage.ts';
+
+/**
+ * The on-disk format version written under the `format` metadata key. Version 2 added the
+ * `check` metadata record (a digest binding format, topoheight, state root and burned
+ * supply); a version-1 store is refused as `'CorruptState'` (unknown format).
+ */
+export const LMDB_STORAGE_FORMAT = 2;
+
+/** The domain prefix of the metadata digest (`check`). */
+export const META_CHECK_DOMAIN = 'tos-conformance/lmdb-meta/v2';
 
 /** The initial state of a new store and the topoheight it stands at (its first block is `topoheight + 1`). */
 export interface StorageGenesis {
@@ -62,6 +75,13 @@ export interface LmdbStorageOptions {
   readonly readOnly?: boolean;
   /** Recompute the root from the stored data on open and compare it (default true). */
   readonly verify?: boolean;
+  /**
+   * Before mapping an existing store, read all of it in a child process
+   * (`lmdb-probe.mjs`), so that damage which would crash LMDB's native code crashes the
+   * child and is reported as `'CorruptState'` (default: the value of `verify`, so true).
+   * Costs one process start (about 0.1 s) plus a read of every record.
+   */
+  readonly probe?: boolean;
   /**
    * Test-only: called inside the commit's write transaction after every write, just
    * before it commits (crash tests sleep here to be killed mid-commit).
@@ -87,6 +107,14 @@ const META_FORMAT = Buffer.from('format', 'ascii');
 const META_TOPOHEIGHT = Buffer.from('topoheight', 'ascii');
 const META_STATE_ROOT = Buffer.from('stateRoot', 'ascii');
 const META_BURNED = Buffer.from('burnedSupply', 'ascii');
+const META_CHECK = Buffer.from('check', 'ascii');
+const META_CHECK_DOMAIN_BYTES = Buffer.from(META_CHECK_DOMAIN, 'ascii');
+/** The probe script, next to this module in the sources and in a build alike. */
+const PROBE_SCRIPT = fileURLToPath(new URL('./lmdb-probe.mjs', import.meta.url));
+/** A probe that has not finished after this long is hung (it only detects a real hang). */
+const PROBE_TIMEOUT_MS = 300_000;
+/** Error codes of the file system that mean the disk or the system refused, not damage. */
+const IO_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'ENOMEM', 'EMFILE', 'ENFILE', 'EFBIG', 'EBUSY', 'EAGAIN']);
 const PRESENT = Buffer.alloc(0);
 const EMPTY: State = { accounts: ImmutableMap(), assets: ImmutableSet([TOS_ASSET]), burnedSupply: 0n as U64 };
 
@@ -108,6 +136,121 @@ function keyBytes(hex: string): Buffer {
 
 function corrupt(path: string, detail: string): StorageError {
   return new StorageError('CorruptState', `corrupt store at ${path}: ${detail}`);
+}
+
+function errnoOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' ? /\b(E[A-Z]{2,})\b/.exec(message)?.[1] : undefined;
+}
+
+/**
+ * A failure of LMDB or the file system as a typed error: disk full, permissions and the
+ * like are `'IoFailure'`, anything else LMDB reports about its file is `'CorruptState'`.
+ */
+function asStorageError(path: string, doing: string, error: unknown): StorageError {
+  if (error instanceof StorageError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const errno = errnoOf(error);
+  if (errno !== undefined && IO_CODES.has(errno)) return new StorageError('IoFailure', `${doing} the store at ${path} failed: ${message}`);
+  return corrupt(path, `${doing} failed: ${message}`);
+}
+
+/** The metadata digest: BLAKE3 over the domain, format, topoheight, state root and burned supply. */
+function metaCheck(format: number, topoheight: bigint, stateRoot: Buffer, burnedSupply: bigint): Buffer {
+  return Buffer.from(blake3(Buffer.concat([META_CHECK_DOMAIN_BYTES, u32(format), u64(topoheight), stateRoot, u64(burnedSupply)])));
+}
+
+/**
+ * Make sure `path` is a directory a store can live in, before LMDB sees it: an existing
+ * path must be a readable (and, for a writer, writable) directory; a missing one is
+ * created for a writer, one level at a time (a recursive create can spin forever on a
+ * pseudo file system such as `/proc`), and is an empty store for a reader.
+ *
+ * @returns whether the directory exists now
+ */
+function prepareDirectory(path: string, readOnly: boolean): boolean {
+  let exists = true;
+  try {
+    if (!statSync(path).isDirectory()) throw new StorageError('BadPath', `the store path ${path} is not a directory`);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    if (errnoOf(error) !== 'ENOENT') throw new StorageError('BadPath', `the store path ${path} cannot be used: ${(error as Error).message}`);
+    exists = false;
+  }
+  if (!exists) {
+    if (readOnly) return false;
+    const missing: string[] = [];
+    for (let at = resolve(path); !existsSync(at); at = dirname(at)) {
+      missing.unshift(at);
+      if (dirname(at) === at) break;
+    }
+    for (const directory of missing) {
+      try {
+        mkdirSync(directory);
+      } catch (error) {
+        if (errnoOf(error) === 'EEXIST' && statSync(directory, { throwIfNoEntry: false })?.isDirectory()) continue;
+        throw new StorageError('BadPath', `cannot create the store directory ${path}: ${(error as Error).message}`);
+      }
+    }
+  }
+  try {
+    accessSync(path, readOnly ? constants.R_OK | constants.X_OK : constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new StorageError('BadPath', `the store directory ${path} is not ${readOnly ? 'readable' : 'readable and writable'}: ${(error as Error).message}`);
+  }
+  return true;
+}
+
+/**
+ * Check an existing `data.mdb` before LMDB maps it: the meta pages against the file's
+ * size ({@link checkLmdbDataFile}), then, when `probe` is set, a full read in a child
+ * process.
+ *
+ * @returns whether a data file exists
+ */
+function checkDataFile(path: string, probe: boolean): boolean {
+  const file = join(path, 'data.mdb');
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) return false;
+  if (!stat.isFile()) throw new StorageError('BadPath', `${file} is not a regular file`);
+  if (stat.size === 0) throw corrupt(path, 'data.mdb is empty (a store whose creation did not finish, or a truncated one)');
+  let check: ReturnType<typeof checkLmdbDataFile>;
+  try {
+    check = checkLmdbDataFile(file);
+  } catch (error) {
+    throw asStorageError(path, 'reading data.mdb', error);
+  }
+  if (!check.ok) throw corrupt(path, `data.mdb: ${check.problem}`);
+  if (probe) probeStore(path);
+  return true;
+}
+
+/**
+ * Read a whole store in a child process (`lmdb-probe.mjs`) and refuse it when the child
+ * crashes or LMDB reports an error there.
+ *
+ * @param path - the store's directory
+ * @throws StorageError `'CorruptState'` when the probe crashed, hung or failed,
+ *   `'IoFailure'` when it could not be started
+ * @example
+ * probeStore('./chain');
+ */
+export function probeStore(path: string): void {
+  const run = spawnSync(process.execPath, [PROBE_SCRIPT, path], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (run.error !== undefined && (run.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') {
+    throw new StorageError('IoFailure', `cannot start the read probe of the store at ${path}: ${run.error.message}`);
+  }
+  if (run.signal !== null) {
+    const hung = (run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+    throw corrupt(path, hung ? `reading the store did not finish in ${PROBE_TIMEOUT_MS / 1000} s` : `reading the store crashed the reader (${run.signal}): the data file is damaged`);
+  }
+  if (run.status !== 0) {
+    const detail = run.stderr.trim().split('\n').at(-1) ?? '';
+    throw corrupt(path, `LMDB cannot read the store (${detail || `probe exit code ${run.status}`})`);
+  }
 }
 
 function encodeMultisig(config: MultiSigConfig): Buffer {
@@ -186,7 +329,8 @@ class Cursor {
 
 /**
  * The LMDB-backed {@link Storage}. Open with {@link LmdbStorage.open}; close with
- * {@link LmdbStorage.close}. One process writes at a time (LMDB's write lock).
+ * {@link LmdbStorage.close}. One open for writing per store at a time (the writer lock,
+ * across processes); any number of read-only opens, which see each committed block.
  */
 export class LmdbStorage implements Storage {
   readonly #env: RootDatabase<Buffer, Buffer>;
@@ -196,15 +340,21 @@ export class LmdbStorage implements Storage {
   readonly #assets: Database<Buffer, Buffer>;
   readonly #meta: Database<Buffer, Buffer>;
   readonly #beforeCommitEnd: LmdbStorageOptions['beforeCommitEnd'];
+  readonly #readOnly: boolean;
+  readonly #lock: WriterLock | undefined;
   #closed = false;
 
   /** The store's directory. */
   readonly path: string;
 
-  private constructor(path: string, options: LmdbStorageOptions) {
+  private constructor(path: string, options: LmdbStorageOptions, lock: WriterLock | undefined) {
     this.path = path;
     this.#beforeCommitEnd = options.beforeCommitEnd;
-    this.#env = open<Buffer, Buffer>({ path, noSubdir: false, maxDbs: 8, readOnly: options.readOnly ?? false, encoding: 'binary', keyEncoding: 'binary' });
+    this.#readOnly = options.readOnly ?? false;
+    this.#lock = lock;
+    // useWritemap stays off (the default): writes go through pwrite, so a full disk is an
+    // ENOSPC error from the commit, never a SIGBUS on a mapped page.
+    this.#env = open<Buffer, Buffer>({ path, noSubdir: false, maxDbs: 8, readOnly: this.#readOnly, useWritemap: false, encoding: 'binary', keyEncoding: 'binary' });
     const sub = (name: string): Database<Buffer, Buffer> => this.#env.openDB<Buffer, Buffer>(name, { encoding: 'binary', keyEncoding: 'binary' });
     this.#accounts = sub('accounts');
     this.#balances = sub('balances');
@@ -219,42 +369,56 @@ export class LmdbStorage implements Storage {
    * transaction. A store with a chain is checked: the root recomputed from the stored
    * data must equal the stored root.
    *
+   * Before LMDB maps anything, the path must be a usable directory and an existing
+   * `data.mdb` must pass the meta-page checks (see `checkLmdbDataFile`) and, unless
+   * `probe` is false, a full read in a child process ({@link probeStore}). A writer takes
+   * the store's writer lock; a read-only open takes none.
+   *
    * @param path - the store's directory
-   * @param options - genesis, read-only, verification
+   * @param options - genesis, read-only, verification, probe
    * @returns the open store
    * @throws StorageError `'CorruptState'` when the stored data does not match the stored
-   *   root (or metadata is missing or malformed), `'EmptyStore'` for a read-only open of
-   *   an empty store
+   *   root (or metadata is missing, malformed or fails its digest, or the data file is
+   *   damaged), `'EmptyStore'` for a read-only open of an empty store, `'BadPath'` when
+   *   the path cannot hold a store, `'Locked'` when another writer holds the store,
+   *   `'IoFailure'` when the file system refuses (a full disk)
    * @example
    * const storage = LmdbStorage.open('./chain.lmdb', { genesis: { state, topoheight: 0n } });
    * await executor.executeBlockOn(storage, { ...context, topoheight: 1n }, transactions);
    * await storage.close();
    */
   static open(path: string, options: LmdbStorageOptions = {}): LmdbStorage {
-    if (options.readOnly && !existsSync(join(path, 'data.mdb'))) throw new StorageError('EmptyStore', `no chain stored at ${path}`);
-    const storage = new LmdbStorage(path, options);
+    const readOnly = options.readOnly ?? false;
+    const empty = (): StorageError => new StorageError('EmptyStore', `no chain stored at ${path}`);
+    if (!prepareDirectory(path, readOnly)) throw empty();
+    const lock = readOnly ? undefined : WriterLock.acquire(path);
+    let storage: LmdbStorage;
+    try {
+      // Under the lock: no other writer can change the file between the checks and the mapping.
+      if (!checkDataFile(path, options.probe ?? options.verify ?? true) && readOnly) throw empty();
+      storage = new LmdbStorage(path, options, lock);
+    } catch (error) {
+      lock?.release();
+      throw asStorageError(path, 'opening', error);
+    }
     try {
       storage.#initialise(options);
     } catch (error) {
       storage.#closeSync();
-      throw error;
+      throw asStorageError(path, 'opening', error);
     }
     return storage;
   }
 
   #initialise(options: LmdbStorageOptions): void {
-    // Malformed or half-present metadata (a topoheight without a root, say) throws here.
-    const meta = this.readMeta();
+    // Malformed, half-present or edited metadata (a topoheight without a root, say) throws here.
+    const meta = this.#storedMeta();
     if (meta === undefined) {
       const empty = this.#entryCount(this.#accounts) + this.#entryCount(this.#assets) + this.#entryCount(this.#meta) + this.#entryCount(this.#balances) + this.#entryCount(this.#multisig) === 0;
       if (!empty) throw corrupt(this.path, 'data without chain metadata (topoheight)');
       if (options.readOnly) throw new StorageError('EmptyStore', `no chain stored at ${this.path}`);
       this.#writeGenesis(options.genesis ?? { state: EMPTY, topoheight: 0n });
       return;
-    }
-    const format = this.#meta.get(META_FORMAT);
-    if (format === undefined || format.length !== 4 || format.readUInt32BE(0) !== LMDB_STORAGE_FORMAT) {
-      throw corrupt(this.path, `unknown format ${format?.toString('hex') ?? '(none)'}, expected ${LMDB_STORAGE_FORMAT}`);
     }
     if (options.verify ?? true) {
       const recomputed = this.computeStoredStateRoot();
@@ -280,10 +444,16 @@ export class LmdbStorage implements Storage {
       }
       for (const asset of state.assets) this.#assets.putSync(keyBytes(asset), PRESENT);
       this.#meta.putSync(META_FORMAT, u32(LMDB_STORAGE_FORMAT));
-      this.#meta.putSync(META_BURNED, u64(state.burnedSupply));
-      this.#meta.putSync(META_TOPOHEIGHT, u64(genesis.topoheight));
-      this.#meta.putSync(META_STATE_ROOT, keyBytes(root));
+      this.#putMeta(genesis.topoheight, keyBytes(root), state.burnedSupply);
     });
+  }
+
+  /** Write the chain metadata and its digest (inside a write transaction). */
+  #putMeta(topoheight: bigint, stateRoot: Buffer, burnedSupply: bigint): void {
+    this.#meta.putSync(META_BURNED, u64(burnedSupply));
+    this.#meta.putSync(META_TOPOHEIGHT, u64(topoheight));
+    this.#meta.putSync(META_STATE_ROOT, stateRoot);
+    this.#meta.putSync(META_CHECK, metaCheck(LMDB_STORAGE_FORMAT, topoheight, stateRoot, burnedSupply));
   }
 
   #check(): void {
@@ -336,14 +506,46 @@ export class LmdbStorage implements Storage {
     return value.readBigUInt64BE(0);
   }
 
-  /** {@inheritDoc Storage.readMeta} */
-  readMeta(): CommitMeta | undefined {
+  /**
+   * {@inheritDoc Storage.readMeta}
+   *
+   * A read-only store first drops its read snapshot, so it sees the latest block another
+   * process committed. The metadata is checked against its digest on every read.
+   *
+   * @throws StorageError `'CorruptState'` when the metadata is malformed or fails its digest
+   */
+  readMeta(): ChainPosition | undefined {
     this.#check();
+    this.#refresh();
+    return this.#storedMeta();
+  }
+
+  /** A read-only store reads from a fresh snapshot (lmdb-js otherwise keeps one until the next event-loop turn). */
+  #refresh(): void {
+    if (this.#readOnly) this.#env.resetReadTxn();
+  }
+
+  /**
+   * The stored metadata from the current snapshot: topoheight and root, checked with the
+   * format and the burned supply against the `check` digest.
+   */
+  #storedMeta(): ChainPosition | undefined {
     const topoheight = this.#meta.get(META_TOPOHEIGHT);
     const root = this.#meta.get(META_STATE_ROOT);
     if (topoheight === undefined && root === undefined) return undefined;
     if (topoheight?.length !== 8 || root?.length !== 32) throw corrupt(this.path, 'topoheight or state root missing or malformed');
-    return { topoheight: topoheight.readBigUInt64BE(0), stateRoot: root.toString('hex') };
+    const format = this.#meta.get(META_FORMAT);
+    if (format === undefined || format.length !== 4 || format.readUInt32BE(0) !== LMDB_STORAGE_FORMAT) {
+      throw corrupt(this.path, `unknown format ${format?.toString('hex') ?? '(none)'}, expected ${LMDB_STORAGE_FORMAT}`);
+    }
+    const burned = this.#meta.get(META_BURNED);
+    if (burned === undefined || burned.length !== 8) throw corrupt(this.path, 'burned supply missing');
+    const check = this.#meta.get(META_CHECK);
+    const position = { topoheight: topoheight.readBigUInt64BE(0), stateRoot: root.toString('hex') };
+    if (check === undefined || !metaCheck(LMDB_STORAGE_FORMAT, position.topoheight, root, burned.readBigUInt64BE(0)).equals(check)) {
+      throw corrupt(this.path, `the metadata (topoheight ${position.topoheight}, state root, burned supply) does not match its check digest`);
+    }
+    return position;
   }
 
   /**
@@ -352,12 +554,14 @@ export class LmdbStorage implements Storage {
    * @returns the topoheight of the stored state
    */
   readTopoheight(): bigint {
+    this.#check();
+    this.#refresh();
     return this.#requireMeta().topoheight;
   }
 
   /** The metadata, which an open store always has ({@link LmdbStorage.open} writes or checks it). */
-  #requireMeta(): CommitMeta {
-    const meta = this.readMeta();
+  #requireMeta(): ChainPosition {
+    const meta = this.#storedMeta();
     if (meta === undefined) throw corrupt(this.path, 'chain metadata missing');
     return meta;
   }
@@ -375,20 +579,49 @@ export class LmdbStorage implements Storage {
   /**
    * Commit one block's writes and its metadata in ONE LMDB write transaction: every
    * touched account (nonce, every balance record, multisig set or removed), the burned
-   * supply, the topoheight and the state root. A crash at any point leaves the previous
-   * block or this one, never a mix.
+   * supply, the topoheight, the state root and their digest. A crash at any point leaves
+   * the previous block or this one, never a mix.
+   *
+   * Before anything is written, every record is checked ({@link checkBlockWrites}), and,
+   * inside the write transaction, the store must still stand exactly at `meta.base` (the
+   * position the block was executed against) and `meta.topoheight` must be the next one.
    *
    * @param writes - the block's final records and burned supply
-   * @param meta - required: the block's topoheight (the last plus 1) and the root of the post-state
-   * @throws StorageError `'MissingMeta'` without `meta`, `'NonConsecutiveTopoheight'` when
-   *   `meta.topoheight` is not the last committed topoheight plus 1; nothing is written
+   * @param meta - required: the block's topoheight (the last plus 1), the root of the
+   *   post-state and the base the block was executed against
+   * @throws StorageError `'MissingMeta'` without `meta` or its base, `'InvalidWrite'` for a
+   *   record or root that could not be read back, `'StaleBase'` when the store is no
+   *   longer at `meta.base`, `'NonConsecutiveTopoheight'` when `meta.topoheight` is not the
+   *   last committed topoheight plus 1, `'ReadOnly'` on a read-only store, `'IoFailure'`
+   *   when the file system refuses the write (a full disk); nothing is written
    */
   commit(writes: BlockWrites, meta?: CommitMeta): void {
     this.#check();
-    if (meta === undefined) throw new StorageError('MissingMeta', 'LmdbStorage.commit needs the topoheight and state root of the block');
-    this.#env.transactionSync(() => {
+    if (meta === undefined) throw new StorageError('MissingMeta', 'LmdbStorage.commit needs the topoheight, state root and base of the block');
+    if ((meta.base as ChainPosition | undefined) === undefined) throw new StorageError('MissingMeta', 'LmdbStorage.commit needs the base (topoheight and state root) the block was executed against');
+    if (this.#readOnly) throw new StorageError('ReadOnly', `the store at ${this.path} is open read-only`);
+    checkChainPosition(meta, 'commit');
+    checkChainPosition(meta.base, 'base');
+    checkBlockWrites(writes);
+    try {
+      this.#env.transactionSync(() => this.#write(writes, meta));
+    } catch (error) {
+      throw asStorageError(this.path, 'committing to', error);
+    }
+  }
+
+  /** The body of {@link LmdbStorage.commit}'s write transaction (a throw aborts it). */
+  #write(writes: BlockWrites, meta: CommitMeta): void {
+    {
       // Checked inside the write transaction: no other writer can slip in between.
-      const last = this.readTopoheight();
+      const stored = this.#requireMeta();
+      if (stored.topoheight !== meta.base.topoheight || stored.stateRoot !== meta.base.stateRoot) {
+        throw new StorageError(
+          'StaleBase',
+          `cannot commit topoheight ${meta.topoheight}: it was executed against topoheight ${meta.base.topoheight} (root ${meta.base.stateRoot}), but the store is at topoheight ${stored.topoheight} (root ${stored.stateRoot})`,
+        );
+      }
+      const last = stored.topoheight;
       if (meta.topoheight !== last + 1n) {
         throw new StorageError('NonConsecutiveTopoheight', `cannot commit topoheight ${meta.topoheight}: the last committed topoheight is ${last}`);
       }
@@ -411,11 +644,9 @@ export class LmdbStorage implements Storage {
         if (record.multisig !== null) this.#multisig.putSync(key, encodeMultisig(record.multisig));
         else if (existed) this.#multisig.removeSync(key);
       }
-      this.#meta.putSync(META_BURNED, u64(writes.burnedSupply));
-      this.#meta.putSync(META_TOPOHEIGHT, u64(meta.topoheight));
-      this.#meta.putSync(META_STATE_ROOT, keyBytes(meta.stateRoot));
+      this.#putMeta(meta.topoheight, keyBytes(meta.stateRoot), writes.burnedSupply);
       this.#beforeCommitEnd?.(meta.topoheight);
-    });
+    }
   }
 
   /**
@@ -441,6 +672,7 @@ export class LmdbStorage implements Storage {
    */
   computeStoredStateRoot(): Hash {
     this.#check();
+    this.#refresh();
     return this.#streamRoot([], this.readBurnedSupply());
   }
 
@@ -530,6 +762,7 @@ export class LmdbStorage implements Storage {
   /** {@inheritDoc Storage.readState} */
   readState(): State {
     this.#check();
+    this.#refresh();
     const balancesByAccount = new Map<string, [AssetId, U64][]>();
     for (const { key, value } of this.#balances.getRange({})) {
       const owner = key.toString('hex', 0, 32);
@@ -560,14 +793,19 @@ export class LmdbStorage implements Storage {
    * @returns the stored chain's summary
    */
   inspect(): StoredChainInfo {
+    this.#check();
+    this.#refresh();
     const meta = this.#requireMeta();
-    const recomputedRoot = this.computeStoredStateRoot();
+    // One snapshot: no refresh between the metadata and the root.
+    const recomputedRoot = this.#streamRoot([], this.readBurnedSupply());
     return { topoheight: meta.topoheight, stateRoot: meta.stateRoot, accountCount: this.accountCount(), recomputedRoot, matches: recomputedRoot === meta.stateRoot };
   }
 
   #closeSync(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Only synchronous writes are ever made, so nothing is pending: the lock can go now.
+    this.#lock?.release();
     void this.#env.close();
   }
 
@@ -579,7 +817,11 @@ export class LmdbStorage implements Storage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#env.close();
+    try {
+      await this.#env.close();
+    } finally {
+      this.#lock?.release();
+    }
   }
 
   /**

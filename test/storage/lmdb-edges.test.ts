@@ -101,8 +101,8 @@ describe('LmdbStorage reads', () => {
     const { storage } = openWith(genesis, 5n);
     const writes = { accounts: new Map<string, AccountRecord>(), burnedSupply: 12n };
     const root = storage.stateRootAfter(writes);
-    expect(caught(() => storage.commit(writes, { topoheight: 5n, stateRoot: root })).code).toBe('NonConsecutiveTopoheight');
-    storage.commit(writes, { topoheight: 6n, stateRoot: root });
+    expect(caught(() => storage.commit(writes, { topoheight: 5n, stateRoot: root, base: storage.readMeta()! })).code).toBe('NonConsecutiveTopoheight');
+    storage.commit(writes, { topoheight: 6n, stateRoot: root, base: storage.readMeta()! });
     expect(storage.readMeta()).toEqual({ topoheight: 6n, stateRoot: root });
     await storage.close();
   });
@@ -150,7 +150,7 @@ describe('LmdbStorage commits', () => {
     expect(root).toBe(computeStateRoot(expected));
     // Computing the root wrote nothing.
     expect(storage.readAccount(A)?.balances.get(ASSET)).toBe(7n);
-    storage.commit(writes, { topoheight: 1n, stateRoot: root });
+    storage.commit(writes, { topoheight: 1n, stateRoot: root, base: storage.readMeta()! });
     expect(storage.readAccount(A)).toEqual({ nonce: 4n, balances: new Map([[TOS_ASSET, 90n]]), multisig: { threshold: 1, participants: [P2] } });
     expect(storage.readAccount(B)).toEqual({ nonce: 1n, balances: new Map([[TOS_ASSET, 1n]]), multisig: null });
     expect(storage.readAccount(C)).toEqual({ nonce: 9n, balances: new Map(), multisig: null });
@@ -188,7 +188,7 @@ describe('LmdbStorage closed and read-only', () => {
       () => storage.readState(),
       () => storage.stateRootAfter(writes),
       () => storage.computeStoredStateRoot(),
-      () => storage.commit(writes, { topoheight: 1n, stateRoot: '00'.repeat(32) }),
+      () => storage.commit(writes, { topoheight: 1n, stateRoot: '00'.repeat(32), base: { topoheight: 0n, stateRoot: '00'.repeat(32) } }),
       () => storage.inspect(),
     ];
     for (const operation of operations) {
@@ -210,9 +210,10 @@ describe('LmdbStorage closed and read-only', () => {
 describe('LmdbStorage.open reports corruption as CorruptState', () => {
   const cases: readonly [string, (dbs: Parameters<Parameters<typeof tamper>[1]>[0]) => void, (path: string) => string][] = [
     ['a state root without a topoheight', ({ meta }) => meta.removeSync(Buffer.from('topoheight')), (path) => `corrupt store at ${path}: topoheight or state root missing or malformed`],
-    ['an unknown format', ({ meta }) => meta.putSync(Buffer.from('format'), Buffer.from([0, 0, 0, 2])), (path) => `corrupt store at ${path}: unknown format 00000002, expected ${LMDB_STORAGE_FORMAT}`],
-    ['no format at all', ({ meta }) => meta.removeSync(Buffer.from('format')), (path) => `corrupt store at ${path}: unknown format (none), expected 1`],
-    ['a format of the wrong width', ({ meta }) => meta.putSync(Buffer.from('format'), Buffer.from([0, 1])), (path) => `corrupt store at ${path}: unknown format 0001, expected 1`],
+    ['an unknown format', ({ meta }) => meta.putSync(Buffer.from('format'), Buffer.from([0, 0, 0, LMDB_STORAGE_FORMAT + 1])), (path) => `corrupt store at ${path}: unknown format 0000000${LMDB_STORAGE_FORMAT + 1}, expected ${LMDB_STORAGE_FORMAT}`],
+    ['the previous format (1, before the metadata digest)', ({ meta }) => meta.putSync(Buffer.from('format'), Buffer.from([0, 0, 0, 1])), (path) => `corrupt store at ${path}: unknown format 00000001, expected ${LMDB_STORAGE_FORMAT}`],
+    ['no format at all', ({ meta }) => meta.removeSync(Buffer.from('format')), (path) => `corrupt store at ${path}: unknown format (none), expected ${LMDB_STORAGE_FORMAT}`],
+    ['a format of the wrong width', ({ meta }) => meta.putSync(Buffer.from('format'), Buffer.from([0, 1])), (path) => `corrupt store at ${path}: unknown format 0001, expected ${LMDB_STORAGE_FORMAT}`],
     ['a malformed topoheight', ({ meta }) => meta.putSync(Buffer.from('topoheight'), Buffer.from([0, 0, 0, 1])), (path) => `corrupt store at ${path}: topoheight or state root missing or malformed`],
     ['no state root', ({ meta }) => meta.removeSync(Buffer.from('stateRoot')), (path) => `corrupt store at ${path}: topoheight or state root missing or malformed`],
     ['no burned supply', ({ meta }) => meta.removeSync(Buffer.from('burnedSupply')), (path) => `corrupt store at ${path}: burned supply missing`],
@@ -288,7 +289,7 @@ describe('LmdbStorage.open reports corruption as CorruptState', () => {
       expect(caught(() => unverified.readAccount(A))).toMatchObject({ code: 'CorruptState', message });
       expect(unverified.readAccount(C)?.nonce).toBe(9n);
       const writes = { accounts: new Map<string, AccountRecord>([[A, { nonce: 4n, balances: new Map([[TOS_ASSET, 1n]]), multisig: null }]]), burnedSupply: 12n };
-      expect(caught(() => unverified.commit(writes, { topoheight: 1n, stateRoot: '00'.repeat(32) }))).toMatchObject({ code: 'CorruptState', message });
+      expect(caught(() => unverified.commit(writes, { topoheight: 1n, stateRoot: '00'.repeat(32), base: unverified.readMeta()! }))).toMatchObject({ code: 'CorruptState', message });
       // The refused commit wrote nothing.
       expect(unverified.readTopoheight()).toBe(0n);
       await unverified.close();

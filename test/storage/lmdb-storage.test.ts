@@ -52,12 +52,14 @@ describe('LmdbStorage', () => {
     const writes = { accounts: new Map([['ab'.repeat(32), { nonce: 5n, balances: new Map([['00'.repeat(32), 7n]]), multisig: null }]]), burnedSupply: 3n };
     const root = storage.stateRootAfter(writes);
     expect(codeOf(() => storage.commit(writes))).toBe('MissingMeta');
-    expect(codeOf(() => storage.commit(writes, { topoheight: 2n, stateRoot: root }))).toBe('NonConsecutiveTopoheight');
-    expect(codeOf(() => storage.commit(writes, { topoheight: 0n, stateRoot: root }))).toBe('NonConsecutiveTopoheight');
+    const base = storage.readMeta()!;
+    expect(codeOf(() => storage.commit(writes, { topoheight: 1n, stateRoot: root } as never))).toBe('MissingMeta');
+    expect(codeOf(() => storage.commit(writes, { topoheight: 2n, stateRoot: root, base }))).toBe('NonConsecutiveTopoheight');
+    expect(codeOf(() => storage.commit(writes, { topoheight: 0n, stateRoot: root, base }))).toBe('NonConsecutiveTopoheight');
     expect(storage.readMeta()).toEqual({ topoheight: 0n, stateRoot: chain.roots[0] });
     expect(storage.readAccount('ab'.repeat(32))).toBeUndefined();
     expect(stateToJson(storage.readState())).toEqual(stateToJson(chain.start.state));
-    storage.commit(writes, { topoheight: 1n, stateRoot: root });
+    storage.commit(writes, { topoheight: 1n, stateRoot: root, base });
     expect(storage.readAccount('ab'.repeat(32))?.nonce).toBe(5n);
     expect(computeStateRoot(storage.readState())).toBe(root);
     await storage.close();
