@@ -5,8 +5,8 @@
 # repository's TypeScript, run by path), a signed transfer executed by the spec and by the
 # executor on worker threads loading the compiled files, and the tos-conformance command
 # running generated blocks through the executor and every vector through the built-in
-# adapter. Prints the tarball's size and file
-# count; exits non-zero on any failure.
+# adapter; the JavaScript example of docs/install.md runs there too. Prints the tarball's
+# size and file count; exits non-zero on any failure.
 #
 #   bash scripts/pack-smoke.sh        (or npm run pack:smoke)
 set -euo pipefail
@@ -156,6 +156,15 @@ try {
 TS
 node "$repo/node_modules/typescript/bin/tsc" -p tsconfig.json || fail "tsc rejected smoke.ts"
 node out/smoke.js
+
+step "the JavaScript example of docs/install.md"
+node -e '
+  const text = require("fs").readFileSync(process.argv[1], "utf8");
+  const match = /## Use it from JavaScript or TypeScript[\s\S]*?```js\n([\s\S]*?)```/.exec(text);
+  if (match === null) { console.error("docs/install.md has no JavaScript example"); process.exit(1); }
+  require("fs").writeFileSync("install-example.mjs", match[1]);
+' "$repo/docs/install.md"
+[ "$(node install-example.mjs)" = "true" ] || fail "the example of docs/install.md did not print true"
 
 step "npx tos-conformance"
 npx --no-install tos-conformance help >help.txt
