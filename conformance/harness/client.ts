@@ -7,8 +7,11 @@
  * validated against `vectors/schema/adapter-protocol.schema.json` and must carry the id
  * of the request it answers. When the adapter crashes, hangs, prints something that is
  * not a valid reply, prints an oversized line or answers another id, that request fails
- * with an {@link AdapterProtocolError}; the process (its whole process group) is killed,
- * and the next request starts a fresh process with a fresh handshake, so a run goes on.
+ * with an {@link AdapterProtocolError}; the adapter's whole process group is ended
+ * (SIGTERM, then SIGKILL after a short grace, even when the adapter itself has already
+ * exited, so a child it left behind cannot hold the harness open), and the next request
+ * starts a fresh process with a fresh handshake, so a run goes on. {@link AdapterClient.close}
+ * ends the last group the same way and waits until every group of the run is gone.
  * An `error` or `skip` reply is not a protocol failure: the process keeps running.
  *
  * {@link adapterExecutor} wraps a client as a {@link BlockExecutor}, so the conformance
@@ -51,6 +54,58 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** How much of the adapter's stderr is kept when it is captured (the tail), in characters. */
 export const STDERR_TAIL_CHARS = 16 * 1024;
+/** Default grace between SIGTERM and SIGKILL when the harness ends an adapter's process group, in milliseconds. */
+export const DEFAULT_KILL_GRACE_MS = 1_000;
+/** How often the harness checks whether an ended process group is gone, in milliseconds. */
+const GROUP_POLL_MS = 20;
+
+/**
+ * Whether any process of a process group still exists (zombies included).
+ *
+ * @param pgid - the process group id (the pid of its leader)
+ * @returns false once the group is empty
+ */
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is gone; EPERM: nothing more the harness can do.
+  }
+}
+
+/**
+ * End a process group: SIGTERM to the whole group, then, if anything of it is still
+ * there after the grace, SIGKILL to the whole group. The leader may already have exited:
+ * a background child it left behind (one still holding the adapter's stdout, say) is in
+ * the same group and is ended too.
+ *
+ * @param pgid - the process group id (the pid of its leader)
+ * @param graceMs - how long the group gets to exit after SIGTERM
+ * @returns when the group is empty, or right after the SIGKILL
+ * @example
+ * await terminateProcessGroup(child.pid!, 1_000);
+ */
+export async function terminateProcessGroup(pgid: number, graceMs: number = DEFAULT_KILL_GRACE_MS): Promise<void> {
+  if (!groupExists(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  const deadline = performance.now() + graceMs;
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, GROUP_POLL_MS));
+    if (!groupExists(pgid)) return;
+  }
+  // Orphaned zombies (members whose parent died, under an init that does not reap them)
+  // keep the group id alive but are harmless: SIGKILL ends every live member.
+  signalGroup(pgid, 'SIGKILL');
+}
 
 /** What went wrong with an adapter, as a protocol failure. */
 export type AdapterFailureKind =
@@ -122,6 +177,8 @@ export interface AdapterClientOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Consecutive failed starts (spawn or handshake) after which the client stops trying (default 3). */
   readonly maxStartFailures?: number;
+  /** Grace between SIGTERM and SIGKILL when the adapter's process group is ended, in milliseconds (default 1,000). */
+  readonly killGraceMs?: number;
 }
 
 interface Pending {
@@ -139,6 +196,7 @@ class Session {
   private partialBytes = 0;
   private pending: Pending | undefined;
   private exitGrace: NodeJS.Timeout | undefined;
+  private ending: Promise<void> | undefined;
   dead = false;
   exitDescription = '';
   /** Set when the adapter wrote a line nobody asked for: the session is discarded before the next request. */
@@ -147,7 +205,7 @@ class Session {
 
   constructor(
     command: string,
-    private readonly options: Required<Pick<AdapterClientOptions, 'maxLineBytes' | 'stderr'>> & Pick<AdapterClientOptions, 'cwd' | 'env'>,
+    private readonly options: Required<Pick<AdapterClientOptions, 'maxLineBytes' | 'stderr' | 'killGraceMs'>> & Pick<AdapterClientOptions, 'cwd' | 'env'>,
     private readonly onStderr: (text: string) => void,
     private readonly onDead: (session: Session) => void,
   ) {
@@ -249,11 +307,11 @@ class Session {
     this.pending = undefined;
   }
 
-  /** Fail the pending request and kill the process. */
+  /** Fail the pending request and end the process group. */
   fail(error: AdapterProtocolError): void {
     const pending = this.pending;
     this.settle();
-    this.kill();
+    void this.terminate();
     this.markDead(error.detail);
     pending?.reject(error);
   }
@@ -271,23 +329,34 @@ class Session {
     this.onDead(this);
   }
 
-  /** Kill the process group (or the process). */
-  kill(): void {
-    const pid = this.child.pid;
-    if (pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) {
-      this.child.stdin?.destroy();
-      return;
-    }
-    try {
-      if (process.platform === 'win32') throw new Error('no process groups');
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      this.child.kill('SIGKILL');
-    }
+  /**
+   * End the adapter's whole process group: SIGTERM, then SIGKILL after the grace. The
+   * group is signalled even when the adapter itself has exited, so a background child
+   * it left holding stdout (which would keep the harness from exiting) is ended too.
+   * Idempotent: every call returns the same promise.
+   *
+   * @returns when the group is gone (or was sent SIGKILL)
+   */
+  terminate(): Promise<void> {
+    if (this.ending) return this.ending;
     this.child.stdin?.destroy();
+    // Nothing more is read from a session that is being ended.
+    this.child.stdout?.destroy();
+    const pid = this.child.pid;
+    this.ending = (async () => {
+      if (pid !== undefined) {
+        if (process.platform === 'win32') {
+          if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+        } else {
+          await terminateProcessGroup(pid, this.options.killGraceMs);
+        }
+      }
+      this.child.stderr?.destroy();
+    })();
+    return this.ending;
   }
 
-  /** Ask the adapter to finish; kill it if it does not exit in time. */
+  /** Ask the adapter to finish; end its process group once it has exited or the grace is over. */
   async bye(id: number, graceMs: number): Promise<void> {
     if (this.dead) return;
     const exited = new Promise<void>((resolve) => {
@@ -309,8 +378,9 @@ class Session {
     await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
     this.settle();
-    this.kill();
+    const ended = this.terminate();
     this.markDead('closed by the harness');
+    await ended;
   }
 }
 
@@ -335,6 +405,9 @@ export class AdapterClient {
   private readonly maxLineBytes: number;
   private readonly stderrMode: 'inherit' | 'capture' | 'ignore';
   private readonly maxStartFailures: number;
+  private readonly killGraceMs: number;
+  /** Process groups being ended (after a crash, a timeout, a restart): {@link AdapterClient.close} waits for them. */
+  private readonly ending = new Set<Promise<void>>();
   /** The last successful handshake's answer. */
   hello: HelloReply | undefined;
   /** How many adapter processes were started (1 plus the restarts). */
@@ -353,6 +426,7 @@ export class AdapterClient {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.stderrMode = options.stderr ?? 'inherit';
     this.maxStartFailures = options.maxStartFailures ?? 3;
+    this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   }
 
   /**
@@ -401,17 +475,27 @@ export class AdapterClient {
   }
 
   /**
-   * Send `bye`, wait a little for the adapter to exit, then make sure it has.
+   * Send `bye`, wait a little for the adapter to exit, then end its process group (and
+   * wait for every group ended earlier in the run), so nothing the adapter started is
+   * left behind.
    *
    * @param graceMs - how long to wait for a clean exit (default 2,000)
-   * @returns when the process is gone
+   * @returns when every adapter process group of this client is gone
    */
   close(graceMs = 2_000): Promise<void> {
     return this.serialise(async () => {
       const session = this.session;
       this.session = undefined;
       if (session) await session.bye(this.nextId++, graceMs);
+      await Promise.all([...this.ending]);
     });
+  }
+
+  private endSession(session: Session): void {
+    const ended = session.terminate();
+    if (this.ending.has(ended)) return;
+    this.ending.add(ended);
+    void ended.then(() => this.ending.delete(ended));
   }
 
   private serialise<T>(task: () => Promise<T>): Promise<T> {
@@ -443,7 +527,7 @@ export class AdapterClient {
 
   private async ensureSession(): Promise<Session> {
     if (this.session && !this.session.dead && !this.session.tainted) return this.session;
-    if (this.session) this.session.kill();
+    if (this.session) this.endSession(this.session);
     this.session = undefined;
     if (this.startFailures >= this.maxStartFailures && this.lastStartError) {
       throw new AdapterProtocolError('start', `gave up after ${this.startFailures} failed starts in a row; last: ${this.lastStartError.message}`);
@@ -451,9 +535,10 @@ export class AdapterClient {
     this.starts++;
     const session = new Session(
       this.command,
-      { maxLineBytes: this.maxLineBytes, stderr: this.stderrMode, ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }), ...(this.options.env === undefined ? {} : { env: this.options.env }) },
+      { maxLineBytes: this.maxLineBytes, stderr: this.stderrMode, killGraceMs: this.killGraceMs, ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }), ...(this.options.env === undefined ? {} : { env: this.options.env }) },
       (text) => this.appendStderr(text),
       (dead) => {
+        this.endSession(dead);
         if (this.session === dead) this.session = undefined;
       },
     );
@@ -474,7 +559,7 @@ export class AdapterClient {
       this.startFailures = 0;
       return session;
     } catch (error) {
-      session.kill();
+      this.endSession(session);
       this.startFailures++;
       const failure =
         error instanceof AdapterProtocolError

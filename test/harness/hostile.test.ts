@@ -3,7 +3,7 @@
  * request of the run. That vector is reported as an error of the right kind, the adapter
  * is restarted with a fresh handshake, and every later vector still passes.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { AdapterClient, AdapterProtocolError, adapterExecutor, AdapterSkipError,
 import { runAdapterVectors, parseVectorsOptions, vectorsCommand } from '../../conformance/harness/vectors-command.ts';
 import { readVectorBlock } from '../../conformance/vectors/format.ts';
 import { loadVectors } from '../../conformance/vector-runner.ts';
-import { capture, fixture, ROOT } from './support.ts';
+import { capture, fixture, killPids, processRunning, ROOT, runCli } from './support.ts';
 
 const FILTER = 'rejection-overflow'; // 5 small vectors
 const once = (): string => `HOSTILE_ONCE_FILE=${join(mkdtempSync(join(tmpdir(), 'harness-hostile-')), 'done')}`;
@@ -108,6 +108,26 @@ describe('hostile adapters', () => {
       expect(client.starts).toBe(2);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('the harness always ends', () => {
+  const pidsIn = (file: string): number[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
+
+  it('an adapter that crashes leaving a child that holds its stdout and ignores SIGTERM: the CLI reports the crash, exits, and leaves no process behind', async () => {
+    const pidsFile = join(mkdtempSync(join(tmpdir(), 'harness-orphan-')), 'pids');
+    try {
+      const run = await runCli(['vectors', '--adapter', fixture('orphan', `ORPHAN_PIDS_FILE=${pidsFile} ${once()}`), '--filter', FILTER, '--timeout', '30000']);
+      expect(run.stdout).toMatch(/ERROR rejection-overflow-burned-supply: crash: the adapter exited with code 3\n {6}stderr: orphan fixture: crashing on purpose/);
+      expect(run.stdout).toContain('4 passed, 0 failed, 0 skipped, 1 errors');
+      expect(run.code).toBe(1);
+      // One child per adapter process: the one that crashed and its restart (ended at the end of the run).
+      const children = pidsIn(pidsFile);
+      expect(children).toHaveLength(2);
+      expect(children.filter(processRunning)).toEqual([]);
+    } finally {
+      killPids(pidsIn(pidsFile));
     }
   });
 });
