@@ -24,9 +24,9 @@ step "npm pack"
 (cd "$repo" && npm pack --ignore-scripts --json --pack-destination "$scratch" >"$scratch/pack.json")
 tarball="$(node -e '
   const [pack] = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const bad = pack.files.map((f) => f.path).filter((p) => !/^(dist|bin)\//.test(p) && !/^(package\.json|README\.md|LICEN[CS]E(\.\w+)?)$/i.test(p));
+  const bad = pack.files.map((f) => f.path).filter((p) => !/^(dist|bin)\//.test(p) && !/^(package\.json|README\.md|CHANGELOG\.md|LICEN[CS]E(\.\w+)?)$/i.test(p));
   if (bad.length > 0) { console.error("unexpected files in the tarball: " + bad.join(", ")); process.exit(1); }
-  for (const needed of ["bin/tos-conformance.mjs", "bin/tos-conformance-builtin-adapter.mjs", "dist/spec/index.js", "dist/spec/index.d.ts",
+  for (const needed of ["bin/tos-conformance.mjs", "bin/tos-conformance-builtin-adapter.mjs", "CHANGELOG.md", "LICENSE", "dist/spec/index.js", "dist/spec/index.d.ts",
     "dist/impl/workers/tasks.worker.js", "dist/conformance/cli-help.txt", "dist/vectors/index.json", "dist/vectors/schema/adapter-protocol.schema.json"]) {
     if (!pack.files.some((f) => f.path === needed)) { console.error("missing from the tarball: " + needed); process.exit(1); }
   }

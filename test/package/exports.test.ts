@@ -3,7 +3,7 @@
  * `exports` map provides are checked against a committed snapshot
  * (test/package/exports.snapshot.json), so the surface changes only on purpose; internals
  * (test keys, fault injection, broken variants) stay out of the main entry points; and the
- * package's file list holds only the compiled code and the bins.
+ * package's file list holds only the compiled code, the bins and the changelog.
  *
  * After an intended change of the public surface, regenerate the snapshot with
  *
@@ -127,20 +127,20 @@ describe('package exports', async () => {
     expect(current, 'the public surface changed: if on purpose, run `npm run exports:snapshot` and commit the snapshot').toEqual(snapshot);
   });
 
-  it('the bins exist and the package files are the compiled code and the bins only', () => {
+  it('the bins exist and the package files are the compiled code, the bins and the changelog only', () => {
     for (const [name, file] of Object.entries(packageJson.bin)) {
       expect(existsSync(join(root, file)), name).toBe(true);
       expect(readFileSync(join(root, file), 'utf8').startsWith('#!/usr/bin/env node\n'), name).toBe(true);
     }
-    expect(packageJson.files).toEqual(['dist/', 'bin/']);
+    expect(packageJson.files).toEqual(['dist/', 'bin/', 'CHANGELOG.md']);
     // What npm would pack (without building first): only the manifest, the README, the
-    // licence, dist/ and bin/ — no tests, CI, benchmarks, scripts, sources or release files.
+    // licence, the changelog, dist/ and bin/ — no tests, CI, benchmarks, scripts, sources or release files.
     const [pack] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
     ) as { files: { path: string }[] }[];
     const paths = pack!.files.map((file) => file.path);
     expect(paths).toContain('bin/tos-conformance.mjs');
-    expect(paths.filter((path) => !/^(dist|bin)\//.test(path) && !/^(package\.json|README\.md|LICEN[CS]E(\.\w+)?)$/i.test(path))).toEqual([]);
+    expect(paths.filter((path) => !/^(dist|bin)\//.test(path) && !/^(package\.json|README\.md|CHANGELOG\.md|LICEN[CS]E(\.\w+)?)$/i.test(path))).toEqual([]);
     expect(paths.filter((path) => /\.tar\.gz$|SHA256SUMS|(^|\/)release\//.test(path))).toEqual([]);
   });
 });
