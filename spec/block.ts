@@ -19,6 +19,7 @@ import { TOS_ASSET, type Hash } from './bytes.ts';
 import { applyTransaction, type Receipt } from './apply-transaction.ts';
 import type { BlockContext } from './context.ts';
 import type { BlockError } from './errors.ts';
+import { validateBlockInputs } from './inputs.ts';
 import { isU64, MAX_U64, type U64 } from './integers.ts';
 import { applyCredit, beginLedger, type Ledger } from './ledger.ts';
 import type { State } from './state.ts';
@@ -86,17 +87,23 @@ export function applyMinerFees(ledger: Ledger, context: BlockContext, feeTotal: 
  * Apply a block of transaction bytes to a state (R5, R17-R33).
  *
  * Pure: `state` and `transactions` are not modified. The cost is proportional to what
- * the block touches (persistent maps), plus one state-root pass over the post-state.
+ * the block touches (persistent maps), plus one validation pass over the pre-state and
+ * one state-root pass over the post-state.
  *
  * @param state - the pre-state (at `context.topoheight - 1`)
  * @param context - the block context
  * @param transactions - the wire bytes of each transaction, in block order
  * @returns the post-state, receipts, fee total and state root, or a block error
+ * @throws InvalidInputError when an input is not one the rules define (an impossible
+ *   state, a context field out of range, a transaction that is not bytes; see
+ *   {@link validateBlockInputs}); nothing is executed
  * @example
  * const result = applyBlock(state, { chainId: 0, topoheight: toU64(1n), miner, ledger: 'immediate' }, [bytes]);
  * if (result.ok) console.log(result.stateRoot, result.receipts[0]?.status);
  */
 export function applyBlock(state: State, context: BlockContext, transactions: readonly Uint8Array[]): BlockResult {
+  // R1-R5: only inputs the rules define are executed; anything else is a misuse, thrown.
+  validateBlockInputs(state, context, transactions);
   // R30: start the block under its ledger model.
   let ledger = beginLedger(context.ledger, state);
   const receipts: Receipt[] = [];

@@ -133,3 +133,71 @@ export class SpecInvariantError extends Error {
 export function isRejection(value: object): value is Rejection {
   return 'code' in value && 'rule' in value;
 }
+
+/**
+ * Which public input an {@link InvalidInputError} is about:
+ *
+ * - `InvalidContext`: the block context (R5);
+ * - `InvalidState`: the pre-state (R1-R3);
+ * - `InvalidTransactions`: the list of transaction bytes (not the bytes' content, which
+ *   R17 judges per transaction);
+ * - `InvalidOptions`: an implementation's construction options.
+ */
+export type InvalidInputCode = 'InvalidContext' | 'InvalidState' | 'InvalidTransactions' | 'InvalidOptions';
+
+/**
+ * Thrown by a public entry (the spec's `applyBlock`, `createState`, `stateFromJson`, the
+ * executor) when what it was given is not an input the rules define: a context field out
+ * of range, an impossible state, a transaction that is not bytes. It is a misuse of the
+ * API, not a verdict: no receipt, no block error, nothing written.
+ *
+ * `path` names the first offending field, the same way in the spec and in every
+ * implementation: `context.miner`, `state.accounts[<key>].balances[<asset>]`,
+ * `transactions[3]`, `options.batchSize`. A key that is not a string is written
+ * `<type>` (e.g. `state.accounts[<number>]`).
+ */
+export class InvalidInputError extends Error {
+  /**
+   * @param code - which input is wrong
+   * @param path - the offending field
+   * @param detail - what is wrong with it, for people
+   */
+  constructor(
+    readonly code: InvalidInputCode,
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`${path}: ${detail}`);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/**
+ * An {@link InvalidInputError} about a state (code `InvalidState`): thrown by
+ * `createState` and `stateFromJson` for an impossible description, and by `applyBlock`
+ * (and the executor) for an impossible pre-state. One class for one misuse, whichever
+ * entry caught it.
+ */
+export class InvalidStateError extends InvalidInputError {
+  /**
+   * @param path - the offending field, e.g. `state.accounts[<key>].nonce`
+   * @param detail - what is wrong with it, for people
+   */
+  constructor(path: string, detail: string) {
+    super('InvalidState', path, detail);
+    this.name = 'InvalidStateError';
+  }
+}
+
+/**
+ * How a map key appears in an {@link InvalidInputError} path: a string as it is, any
+ * other value as `<its type>`.
+ *
+ * @param key - a key from the input
+ * @returns its text in a path
+ * @example
+ * `state.accounts[${keyInPath(key)}]`
+ */
+export function keyInPath(key: unknown): string {
+  return typeof key === 'string' ? key : `<${key === null ? 'null' : typeof key}>`;
+}

@@ -23,5 +23,6 @@ export * from './burn.ts';
 export * from './multisig.ts';
 export * from './spending.ts';
 export * from './apply-transaction.ts';
+export * from './inputs.ts';
 export * from './block.ts';
 export * from './json.ts';

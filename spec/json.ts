@@ -9,8 +9,8 @@
 
 import type { AssetId, Hash, PublicKey } from './bytes.ts';
 import type { Receipt } from './apply-transaction.ts';
-import type { RejectionCode } from './errors.ts';
-import { createState, InvalidStateError, type MultiSigConfig, type State } from './state.ts';
+import { InvalidStateError, keyInPath, type RejectionCode } from './errors.ts';
+import { createState, type MultiSigConfig, type State } from './state.ts';
 
 /** A balance record in JSON form. */
 export interface BalanceJson {
@@ -81,11 +81,21 @@ export function stateToJson(state: State): StateJson {
   };
 }
 
-function parseDecimal(text: string, what: string): bigint {
+function parseDecimal(text: unknown, path: string): bigint {
   if (typeof text !== 'string' || !/^(0|[1-9][0-9]*)$/.test(text)) {
-    throw new InvalidStateError(`${what} is not a decimal string: ${JSON.stringify(text)}`);
+    throw new InvalidStateError(path, 'not a decimal string');
   }
   return BigInt(text);
+}
+
+function requireArray<T>(value: readonly T[], path: string): readonly T[] {
+  if (!Array.isArray(value)) throw new InvalidStateError(path, 'not an array');
+  return value;
+}
+
+function requireObject<T extends object>(value: T, path: string): T {
+  if (typeof value !== 'object' || value === null) throw new InvalidStateError(path, 'not an object');
+  return value;
 }
 
 /**
@@ -93,20 +103,29 @@ function parseDecimal(text: string, what: string): bigint {
  *
  * @param json - the JSON form
  * @returns the state
- * @throws InvalidStateError when a field is malformed (see {@link createState})
+ * @throws InvalidStateError (code `InvalidState`, with the offending field's path) when a
+ *   field is malformed (see {@link createState})
  * @example
  * stateFromJson(vector.preState)
  */
 export function stateFromJson(json: StateJson): State {
+  requireObject(json, 'state');
   return createState({
-    accounts: json.accounts.map((account) => ({
-      publicKey: account.publicKey,
-      nonce: parseDecimal(account.nonce, `nonce of ${account.publicKey}`),
-      balances: account.balances.map(({ asset, amount }) => [asset, parseDecimal(amount, `balance of ${asset}`)] as const),
-      multisig: account.multisig,
-    })),
-    assets: json.assets,
-    burnedSupply: parseDecimal(json.burnedSupply, 'burned supply'),
+    accounts: requireArray(json.accounts, 'state.accounts').map((account, index) => {
+      requireObject(account, `state.accounts[${index}]`);
+      const path = `state.accounts[${keyInPath(account.publicKey)}]`;
+      return {
+        publicKey: account.publicKey,
+        nonce: parseDecimal(account.nonce, `${path}.nonce`),
+        balances: requireArray(account.balances, `${path}.balances`).map((balance) => {
+          requireObject(balance, `${path}.balances`);
+          return [balance.asset, parseDecimal(balance.amount, `${path}.balances[${keyInPath(balance.asset)}]`)] as const;
+        }),
+        multisig: account.multisig === null || account.multisig === undefined ? null : requireObject(account.multisig, `${path}.multisig`),
+      };
+    }),
+    assets: requireArray(json.assets, 'state.assets'),
+    burnedSupply: parseDecimal(json.burnedSupply, 'state.burnedSupply'),
   });
 }
 

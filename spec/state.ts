@@ -17,6 +17,7 @@
 
 import { Map as ImmutableMap, Set as ImmutableSet } from 'immutable';
 import { isHexOfLength, TOS_ASSET, type AssetId, type PublicKey } from './bytes.ts';
+import { InvalidStateError, keyInPath } from './errors.ts';
 import { isU64, ZERO, type U64 } from './integers.ts';
 
 /** A multisig configuration (R24, R27): `threshold` signatures out of `participants`. */
@@ -69,42 +70,34 @@ export interface StateInit {
   readonly burnedSupply?: bigint;
 }
 
-/** Thrown by {@link createState} when the description is not a valid state (bad input, not a spec bug). */
-export class InvalidStateError extends Error {
-  /** @param message - what is wrong with the description */
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidStateError';
-  }
-}
-
-function requireU64(value: bigint, what: string): U64 {
-  if (!isU64(value)) {
-    throw new InvalidStateError(`${what} is not a u64: ${value}`);
+function requireU64(value: unknown, path: string): U64 {
+  if (typeof value !== 'bigint' || !isU64(value)) {
+    throw new InvalidStateError(path, `not a u64 bigint: ${typeof value === 'bigint' ? value : typeof value}`);
   }
   return value;
 }
 
-function requireKey(value: string, what: string): string {
-  if (!isHexOfLength(value, 32)) {
-    throw new InvalidStateError(`${what} is not 32 bytes of lowercase hex: ${JSON.stringify(value)}`);
+function requireKey(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !isHexOfLength(value, 32)) {
+    throw new InvalidStateError(path, 'not 32 bytes of lowercase hex');
   }
   return value;
 }
 
-function createMultiSigConfig(config: MultiSigConfig, owner: PublicKey): MultiSigConfig {
+function createMultiSigConfig(config: MultiSigConfig, path: string, owner: PublicKey): MultiSigConfig {
   const { threshold, participants } = config;
-  if (!Number.isInteger(threshold) || threshold < 1 || threshold > participants.length || participants.length > 255) {
-    throw new InvalidStateError(
-      `account ${owner}: multisig threshold ${threshold} with ${participants.length} participants is not a valid configuration`,
-    );
+  if (!Array.isArray(participants) || participants.length > 255) {
+    throw new InvalidStateError(`${path}.participants`, 'not an array of at most 255 keys');
   }
-  participants.forEach((participant, index) => requireKey(participant, `account ${owner}: participant ${index}`));
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > participants.length) {
+    throw new InvalidStateError(`${path}.threshold`, `not an integer from 1 to the ${participants.length} participants`);
+  }
+  participants.forEach((participant, index) => requireKey(participant, `${path}.participants[${index}]`));
   if (new Set(participants).size !== participants.length) {
-    throw new InvalidStateError(`account ${owner}: multisig participants are not distinct`);
+    throw new InvalidStateError(`${path}.participants`, 'the participants are not distinct');
   }
   if (participants.includes(owner)) {
-    throw new InvalidStateError(`account ${owner}: an account cannot be its own multisig participant`);
+    throw new InvalidStateError(`${path}.participants`, 'an account cannot be its own multisig participant');
   }
   return { threshold, participants: [...participants] };
 }
@@ -114,8 +107,10 @@ function createMultiSigConfig(config: MultiSigConfig, owner: PublicKey): MultiSi
  *
  * @param init - the accounts, extra assets and burned supply
  * @returns the state
- * @throws InvalidStateError when a key is malformed or repeated, an amount is not a u64,
- *   or a multisig configuration is impossible
+ * @throws InvalidStateError (an `InvalidInputError` with code `InvalidState` and the
+ *   offending field's path, e.g. `state.accounts[<key>].balances[<asset>]`) when a key is
+ *   malformed or repeated, an amount is not a u64 bigint, or a multisig configuration is
+ *   impossible
  * @example
  * const state = createState({
  *   accounts: [{ publicKey: alice, balances: [[TOS_ASSET, 1_000_000n]] }],
@@ -124,26 +119,28 @@ function createMultiSigConfig(config: MultiSigConfig, owner: PublicKey): MultiSi
 export function createState(init: StateInit): State {
   let accounts = ImmutableMap<PublicKey, Account>();
   for (const account of init.accounts ?? []) {
-    const key = requireKey(account.publicKey, 'account key');
+    const path = `state.accounts[${keyInPath(account.publicKey)}]`;
+    const key = requireKey(account.publicKey, path);
     if (accounts.has(key)) {
-      throw new InvalidStateError(`account ${key} appears twice`);
+      throw new InvalidStateError(path, 'the account appears twice');
     }
     let balances = ImmutableMap<AssetId, U64>();
     for (const [asset, amount] of account.balances ?? []) {
-      requireKey(asset, `account ${key}: asset id`);
+      const balancePath = `${path}.balances[${keyInPath(asset)}]`;
+      requireKey(asset, balancePath);
       if (balances.has(asset)) {
-        throw new InvalidStateError(`account ${key}: asset ${asset} has two balance records`);
+        throw new InvalidStateError(balancePath, 'the asset has two balance records');
       }
-      balances = balances.set(asset, requireU64(amount, `account ${key}: balance of ${asset}`));
+      balances = balances.set(asset, requireU64(amount, balancePath));
     }
     accounts = accounts.set(key, {
-      nonce: requireU64(account.nonce ?? 0n, `account ${key}: nonce`),
+      nonce: requireU64(account.nonce ?? 0n, `${path}.nonce`),
       balances,
-      multisig: account.multisig ? createMultiSigConfig(account.multisig, key) : null,
+      multisig: account.multisig ? createMultiSigConfig(account.multisig, `${path}.multisig`, key) : null,
     });
   }
-  const assets = ImmutableSet<AssetId>([TOS_ASSET, ...(init.assets ?? []).map((asset) => requireKey(asset, 'asset id'))]);
-  return { accounts, assets, burnedSupply: requireU64(init.burnedSupply ?? 0n, 'burned supply') };
+  const assets = ImmutableSet<AssetId>([TOS_ASSET, ...(init.assets ?? []).map((asset) => requireKey(asset, `state.assets[${keyInPath(asset)}]`))]);
+  return { accounts, assets, burnedSupply: requireU64(init.burnedSupply ?? 0n, 'state.burnedSupply') };
 }
 
 /** The empty state: no accounts, only TOS registered, nothing burned. */
