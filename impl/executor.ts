@@ -17,6 +17,12 @@
  * on the main thread (`onWorkerFailure: 'redo'`, the default) or to a
  * {@link BlockExecutionError} with nothing committed (`'fail'`).
  *
+ * Every input is checked first (impl/validate.ts): options when the executor is built,
+ * state, context and transactions when a block is executed; a bad one is an
+ * `InvalidInputError` with the spec's code and path, and nothing runs. Blocks on one
+ * store run one after the other, whichever executor runs them. A call that fails has
+ * settled every task and promise it started: nothing is left to reject later.
+ *
  * @module executor
  */
 
@@ -42,7 +48,8 @@ import type { FaultPlan } from './faults.ts';
 import type { AccountRecord } from './records.ts';
 import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } from './schedule.ts';
 import { computeStateRootFast } from './state-root.ts';
-import { MemoryStorage, StorageError, type Storage } from './storage.ts';
+import { MemoryStorage, StorageError, type ChainPosition, type CommitMeta, type Storage } from './storage.ts';
+import { markValidState, validateContextInput, validateOptions, validateStateInput, validateTransactionsInput } from './validate.ts';
 import { packVerifyTask, runVerifyTask, verifyDecodedBatch, type VerifyTaskResult } from './verify.ts';
 import { sourceFromStorage, Workspace } from './workspace.ts';
 
@@ -171,6 +178,40 @@ function appliedWithStoredState(storage: Storage, topoheight: bigint, receipts: 
   };
 }
 
+/**
+ * The last block queued on each store (settled, never rejected). Module-level, so blocks
+ * on one store are serialised even when two executors of one process run them.
+ */
+const storeQueues = new WeakMap<Storage, Promise<void>>();
+
+/**
+ * Run `work` on `storage` after every block queued on it before has finished (committed,
+ * refused or failed), so no block reads a state another block is about to replace.
+ */
+function onStoreInTurn<T>(storage: Storage, work: () => Promise<T>): Promise<T> {
+  const previous = storeQueues.get(storage) ?? Promise.resolve();
+  const result = previous.then(work);
+  storeQueues.set(
+    storage,
+    result.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return result;
+}
+
+/**
+ * Wait for every promise to settle, then fail with the first rejection if any: no task
+ * is still running, and no rejection is left unobserved, when this settles.
+ */
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(promises);
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}
+
 /** The parallel executor. Create once, execute many blocks, then {@link ParallelExecutor.close}. */
 export class ParallelExecutor {
   readonly #workers: number;
@@ -185,8 +226,13 @@ export class ParallelExecutor {
   #stats: ExecutionStats | undefined;
   readonly #costModel: ApplyCostModel;
 
-  /** @param options - see {@link ExecutorOptions} */
+  /**
+   * @param options - see {@link ExecutorOptions}
+   * @throws InvalidInputError (code `InvalidOptions`, path e.g. `options.batchSize`) when an
+   *   option is out of range or not one of its choices
+   */
   constructor(options: ExecutorOptions = {}) {
+    validateOptions(options, (value) => value instanceof ApplyCostModel);
     this.#workers = options.workers ?? availableParallelism();
     this.#scheduler = options.scheduler ?? 'dag';
     this.#applyOn = options.applyOn ?? 'auto';
@@ -196,7 +242,6 @@ export class ParallelExecutor {
     this.#faults = [...(options.faults ?? [])];
     this.#completionHook = options.taskCompletionHook;
     this.#costModel = options.costModel ?? new ApplyCostModel();
-    if (!Number.isInteger(this.#workers) || this.#workers < 0) throw new RangeError(`workers must be a whole number >= 0`);
   }
 
   /** Measurements of the last block, or `undefined` before the first. */
@@ -236,13 +281,22 @@ export class ParallelExecutor {
    * @param context - the block context
    * @param transactions - wire bytes in block order
    * @returns post-state, receipts, fee total and state root, or the block error
+   * @throws InvalidInputError when the state, the context or the transactions are not
+   *   inputs the rules define (the spec's `applyBlock` throws the same code and path)
    * @example
    * const executor = new ParallelExecutor({ workers: 2 });
    * const result = await executor.executeBlock(state, context, transactions);
    * await executor.close();
    */
   async executeBlock(state: State, context: BlockContext, transactions: readonly Uint8Array[]): Promise<BlockResult> {
-    return this.executeBlockOn(new MemoryStorage(state), context, transactions);
+    // The spec's order: state, context, transactions. A state validated once (or produced
+    // by this module) is not walked again.
+    validateStateInput(state);
+    validateContextInput(context);
+    validateTransactionsInput(transactions);
+    const result = await this.#execute(new MemoryStorage(state), context, transactions);
+    if (result.ok) markValidState(result.state);
+    return result;
   }
 
   /**
@@ -251,17 +305,46 @@ export class ParallelExecutor {
    *
    * With a store that has {@link Storage.stateRootAfter} (e.g. {@link LmdbStorage}), the
    * root is computed before the commit and committed with the writes as
-   * `{ topoheight: context.topoheight, stateRoot }`, and the result's `state` is read back
-   * from the store on first access (read it before committing the next block).
+   * `{ topoheight: context.topoheight, stateRoot, base }`, and the result's `state` is read
+   * back from the store on first access (read it before committing the next block).
+   *
+   * Blocks on one store run one after the other, in call order, even from several
+   * executors: each starts when the one before it has committed or failed. A store with a
+   * chain position ({@link Storage.readMeta}) is read at the block's start (`base`); the
+   * block is refused up front with `StorageError('NonConsecutiveTopoheight')` unless
+   * `context.topoheight` is `base.topoheight + 1`, and commits with that `base`.
    *
    * @param storage - the store holding the pre-state
    * @param context - the block context
    * @param transactions - wire bytes in block order
    * @returns the result, with the post-state read back from the store
+   * @throws InvalidInputError when the context or the transactions are not inputs the
+   *   rules define (the store's records are the store's business); StorageError when the
+   *   store refuses a read or the commit; nothing is committed in either case
    * @example
    * const result = await executor.executeBlockOn(storage, context, transactions);
    */
   async executeBlockOn(storage: Storage, context: BlockContext, transactions: readonly Uint8Array[]): Promise<BlockResult> {
+    validateContextInput(context);
+    validateTransactionsInput(transactions);
+    return this.#execute(storage, context, transactions);
+  }
+
+  /** Execute a validated block on a store, after the blocks queued on the same store. */
+  #execute(storage: Storage, context: BlockContext, transactions: readonly Uint8Array[]): Promise<BlockResult> {
+    return onStoreInTurn(storage, () => this.#executeNow(storage, context, transactions));
+  }
+
+  async #executeNow(storage: Storage, context: BlockContext, transactions: readonly Uint8Array[]): Promise<BlockResult> {
+    // Where a persistent store stands before the block's first read: the only base the
+    // block may commit on.
+    const base: ChainPosition | undefined = storage.readMeta?.();
+    if (base !== undefined && context.topoheight !== base.topoheight + 1n) {
+      throw new StorageError(
+        'NonConsecutiveTopoheight',
+        `the block's topoheight ${context.topoheight} does not follow the store's topoheight ${base.topoheight}`,
+      );
+    }
     const faults = this.#faults;
     this.#faults = [];
     const counters = { levelsOnWorkers: 0, redoneTasks: 0 };
@@ -279,9 +362,18 @@ export class ParallelExecutor {
       // 1. Stateless stage for the whole block, while this thread decodes and schedules.
       // Each task is sent as soon as its sources' configurations are read.
       const running = this.#workers === 0 ? undefined : this.#verify(transactions, readConfigs, faults, counters);
-      const preConfigs = readConfigs(0, transactions.length);
-      const decoded = transactions.map((bytes) => decodeTransactionFields(bytes));
-      levels = scheduleDag(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
+      let preConfigs: (MultiSigConfig | null)[];
+      let decoded: FieldsDecodeResult[];
+      try {
+        preConfigs = readConfigs(0, transactions.length);
+        decoded = transactions.map((bytes) => decodeTransactionFields(bytes));
+        levels = scheduleDag(decoded.map((result) => getAccessSet(result.ok ? result.value : null)));
+      } catch (error) {
+        // The verification already started must finish (and its failure be observed)
+        // before this block fails.
+        await running?.catch(() => undefined);
+        throw error;
+      }
       // In the calling thread, verify from the decoded transactions instead of decoding twice.
       const { verdicts, hashes } = running === undefined ? verifyDecodedBatch(decoded, preConfigs) : await running;
       verifyMs = performance.now() - started;
@@ -342,7 +434,10 @@ export class ParallelExecutor {
       // plus the writes, goes into the same atomic commit. The post-state is read back
       // from the store only if the caller asks for it.
       const stateRoot = storage.stateRootAfter(blockWrites);
-      storage.commit(blockWrites, { topoheight: context.topoheight, stateRoot });
+      // A store that reports no position (nothing committed yet, or no readMeta) has no
+      // base to be checked against; the in-process queue is all that orders its blocks.
+      const meta = base === undefined ? ({ topoheight: context.topoheight, stateRoot } as unknown as CommitMeta) : { topoheight: context.topoheight, stateRoot, base };
+      storage.commit(blockWrites, meta);
       recordStats(performance.now() - applied);
       return appliedWithStoredState(storage, context.topoheight, receipts, feeTotal as U64, stateRoot);
     }
@@ -402,6 +497,28 @@ export class ParallelExecutor {
     const verdicts = new Uint8Array(2 * transactions.length);
     const hashes: (Hash | null)[] = new Array(transactions.length);
     const running: Promise<void>[] = [];
+    try {
+      this.#sendVerifyTasks(transactions, configsOf, faults, counters, running, verdicts, hashes);
+    } catch (error) {
+      // Packing a later task failed (e.g. a store read threw): the tasks already sent
+      // finish first, and whatever they do is observed, before the block fails.
+      await Promise.allSettled(running);
+      throw error;
+    }
+    await settleAll(running);
+    return { verdicts, hashes };
+  }
+
+  /** Pack and send the verification tasks of `transactions`, one promise per task in `running`. */
+  #sendVerifyTasks(
+    transactions: readonly Uint8Array[],
+    configsOf: (start: number, end: number) => readonly (MultiSigConfig | null)[],
+    faults: FaultPlan[],
+    counters: { redoneTasks: number },
+    running: Promise<void>[],
+    verdicts: Uint8Array,
+    hashes: (Hash | null)[],
+  ): void {
     for (let start = 0; start < transactions.length; ) {
       const size = verifyTaskSize(transactions.length - start, this.#workers, this.#batchSize);
       const task = packVerifyTask(transactions.slice(start, start + size), configsOf(start, start + size));
@@ -425,8 +542,6 @@ export class ParallelExecutor {
       );
       start += size;
     }
-    await Promise.all(running);
-    return { verdicts, hashes };
   }
 
   #redo<T>(error: unknown, counters: { redoneTasks: number }, work: () => T): T {
@@ -475,7 +590,7 @@ export class ParallelExecutor {
     const started = performance.now();
     const tasks: ApplyTask[] = chunks.map((chunk) => buildApplyTask(workspace, context, chunk.map((index) => prepared[index]!)));
     let applyTaskIndex = 0;
-    const results = await Promise.all(
+    const results = await settleAll(
       tasks.map(async (task) => {
         const taskIndex = applyTaskIndex++;
         const fault = this.#takeFault(faults, 'apply', taskIndex);

@@ -6,6 +6,7 @@
  */
 
 export * from './executor.ts';
+export * from './validate.ts';
 export * from './cost-model.ts';
 export * from './storage.ts';
 export * from './records.ts';
