@@ -5,7 +5,7 @@
 // and the vectors (the compiled harness finds them at dist/vectors, as the
 // sources find them at vectors/). dist/ is emptied first, so a removed module never ships.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,23 @@ if (compiled.status !== 0) {
   process.stderr.write(`build: tsc failed (exit ${compiled.status ?? compiled.signal})\n`);
   process.exit(1);
 }
+
+// tsc rewrites relative `.ts` imports to `.js` in the JavaScript it emits, but not in the
+// declarations: rewrite them there too, so the declarations read like any package's and
+// type-check with TypeScript versions that do not map `.ts` imports to `.d.ts` files.
+const RELATIVE_TS_IMPORT = /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g;
+function rewriteDeclarations(directory) {
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    if (statSync(path).isDirectory()) rewriteDeclarations(path);
+    else if (name.endsWith('.d.ts')) {
+      const text = readFileSync(path, 'utf8');
+      const rewritten = text.replace(RELATIVE_TS_IMPORT, '$1$2$3.js$2');
+      if (rewritten !== text) writeFileSync(path, rewritten);
+    }
+  }
+}
+rewriteDeclarations(dist);
 
 let assets = 0;
 function copyAssets(directory) {
