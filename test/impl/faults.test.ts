@@ -1,7 +1,7 @@
 /**
- * Injected worker faults (ARCHITECTURE step 4, R33): a worker task that throws, hangs past
- * its deadline or kills its thread mid-batch must either be redone on the main thread
- * with a result identical to the spec's (`onWorkerFailure: 'redo'`), or fail the whole
+ * Injected worker faults (docs/architecture.md "Faults", R33): a worker task that throws,
+ * hangs past its deadline or kills its thread mid-batch must either be redone on the main
+ * thread with a result identical to the spec's (`onWorkerFailure: 'redo'`), or fail the whole
  * block with a BlockExecutionError and commit nothing (`'fail'`). The executor survives
  * and executes the next block correctly.
  *
