@@ -112,7 +112,7 @@ describe('applyBlock validates what it is given (R1-R5)', () => {
   });
 
   it('the state is checked before the context, the context before the transactions', () => {
-    expect(thrown(() => applyBlock({ ...state, burnedSupply: -1n }, { ...context(), miner: 'x' }, [1] as never))).toMatchObject({ path: 'state.burnedSupply' });
+    expect(thrown(() => applyBlock({ ...state, burnedSupply: -1n as never }, { ...context(), miner: 'x' }, [1] as never))).toMatchObject({ path: 'state.burnedSupply' });
     expect(thrown(() => applyBlock(state, { ...context(), miner: 'x' }, [1] as never))).toMatchObject({ path: 'context.miner' });
   });
 
