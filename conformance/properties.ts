@@ -10,9 +10,9 @@
  */
 
 import fc from 'fast-check';
-import { applyBlock, toU64, type BlockContext, type State } from '../spec/index.ts';
+import { applyBlock, InvalidInputError, toU64, type BlockContext, type BlockResult, type State } from '../spec/index.ts';
 import { ParallelExecutor } from '../impl/index.ts';
-import { blockArbitrary, generateBlockFromState, type BlockConstraints, type GeneratedBlock } from './arbitraries/index.ts';
+import { blockArbitrary, generateBlockFromState, misusedBlockArbitrary, type BlockConstraints, type GeneratedBlock, type MisusedBlock } from './arbitraries/index.ts';
 import { compareResults, formatDifference } from './compare.ts';
 import type { BlockExecutor } from './executor-under-test.ts';
 
@@ -265,5 +265,69 @@ export function decodingAgreementProperty(
   return fc.asyncProperty(blockArbitrary({ ...constraints, damagedShare: 0.5 }), noise, async (block, randomBytes) => {
     const transactions = [...block.transactions, ...randomBytes];
     for (const executor of executors) await expectAgreement(executor, { ...block, transactions });
+  });
+}
+
+/** The input-agreement property's description. */
+export const INPUT_AGREEMENT: PropertyInfo = {
+  name: 'input-agreement',
+  rules: ['R1', 'R2', 'R3', 'R5'],
+  description: 'invalid contexts, pre-states and transaction lists are refused by the implementation with the spec\'s error class, code and path; valid ones agree as usual',
+};
+
+/** What one side did with a block's inputs: a result, or the input error it threw. */
+type InputOutcome = { readonly result: BlockResult } | { readonly error: { readonly name: string; readonly code: string; readonly path: string } };
+
+/** How one case of the input-agreement property went, for reports. */
+export interface InputCase {
+  /** The misuses applied to the generated block (empty: valid inputs). */
+  readonly misuses: readonly string[];
+  /** `ok` / `refused` (both sides gave that block result) or the code both threw, e.g. `InvalidContext`. */
+  readonly outcome: string;
+}
+
+async function outcomeOf(run: () => BlockResult | Promise<BlockResult>, who: string): Promise<InputOutcome> {
+  try {
+    return { result: await run() };
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) {
+      throw new Error(`${who} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)} instead of an InvalidInputError`);
+    }
+    return { error: { name: error.name, code: error.code, path: error.path } };
+  }
+}
+
+/**
+ * Input agreement (R1-R5): for generated blocks with zero, one or two invalid inputs
+ * ({@link misusedBlockArbitrary}), every implementation throws what the spec throws (the
+ * same `InvalidInputError` class, code and path), or, when the spec accepts the inputs,
+ * gives the spec's result. Any other exception is a failure.
+ *
+ * @param executors - the implementations under test
+ * @param constraints - block generation constraints
+ * @param onCase - called once per case with its misuses and outcome (to tally what the generator produced)
+ * @returns the property
+ * @example
+ * await fc.assert(inputAgreementProperty([executor], {}, (c) => console.log(c.misuses, c.outcome)));
+ */
+export function inputAgreementProperty(
+  executors: readonly BlockExecutor[],
+  constraints: BlockConstraints = {},
+  onCase?: (inputCase: InputCase) => void,
+): fc.IAsyncPropertyWithHooks<[MisusedBlock]> {
+  return fc.asyncProperty(misusedBlockArbitrary({ maxTransactions: 6, ...constraints }), async (block) => {
+    const expected = await outcomeOf(() => applyBlock(block.state, block.context, block.transactions), 'the spec');
+    for (const executor of executors) {
+      const actual = await outcomeOf(() => executor.executeBlock(block.state, block.context, block.transactions), executor.name);
+      if ('error' in expected || 'error' in actual) {
+        const want = JSON.stringify('error' in expected ? expected.error : 'a result');
+        const got = JSON.stringify('error' in actual ? actual.error : 'a result');
+        if (want !== got) throw new Error(`${executor.name} disagrees with the spec on [${block.misuses.join('; ')}]: expected ${want}, got ${got}`);
+        continue;
+      }
+      const difference = compareResults(expected.result, actual.result);
+      if (difference) throw new DisagreementError(executor.name, formatDifference(difference), block);
+    }
+    onCase?.({ misuses: block.misuses, outcome: 'error' in expected ? expected.error.code : expected.result.ok ? 'ok' : 'refused' });
   });
 }

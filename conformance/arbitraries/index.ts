@@ -10,6 +10,7 @@
  * - {@link transactionPlanArbitrary} / {@link transactionArbitrary}: transactions built against a state.
  * - {@link damageArbitrary}: raw byte damage.
  * - {@link blockArbitrary} and {@link generateBlockFromState}: whole blocks.
+ * - {@link misusedBlockArbitrary}: blocks whose context, state or transactions are made invalid.
  *
  * @module conformance/arbitraries
  */
@@ -20,3 +21,4 @@ export * from './pre-state.ts';
 export * from './damage.ts';
 export * from './transaction.ts';
 export * from './block.ts';
+export * from './invalid-inputs.ts';
