@@ -20,6 +20,7 @@ import {
   type State,
 } from '../spec/index.ts';
 import { blockArbitrary, generateBlockFromState, type BlockConstraints } from './arbitraries/index.ts';
+import type { AccountRecord, BlockWrites, LmdbStorage } from '../impl/index.ts';
 
 /** The fixed start of a chain: its genesis state and who mines. */
 export interface ChainStart {
@@ -120,4 +121,58 @@ export function generateSpecChain(seed: number, blocks: number, constraints: Blo
     roots.push(next.stateRoot);
   }
   return { start, blocks: chainBlocks, states, roots };
+}
+
+/**
+ * The writes that take a store from `pre` to `post`: every account of `post` that is new or
+ * differs from `pre` (as a final record), and `post`'s burned supply. The chain helpers
+ * commit spec blocks with it, without the executor.
+ *
+ * @param pre - the state before the block
+ * @param post - the state after it
+ * @returns the block's writes
+ * @example
+ * const writes = blockWrites(chain.states[0]!, chain.states[1]!);
+ */
+export function blockWrites(pre: State, post: State): BlockWrites {
+  const accounts = new Map<PublicKey, AccountRecord>();
+  for (const [key, account] of post.accounts) {
+    const before = pre.accounts.get(key);
+    const same =
+      before !== undefined &&
+      before.nonce === account.nonce &&
+      before.balances.equals(account.balances) &&
+      JSON.stringify(before.multisig) === JSON.stringify(account.multisig);
+    if (!same) accounts.set(key, { nonce: account.nonce, balances: new Map(account.balances), multisig: account.multisig });
+  }
+  return { accounts, burnedSupply: post.burnedSupply };
+}
+
+/**
+ * Commit the chain's next block into a store straight from the spec: the block is generated
+ * from the stored state ({@link nextChainBlock}), applied by the spec, and its writes
+ * committed with the stored position as the base and the root the store computes.
+ *
+ * @param storage - an open store, for writing
+ * @param start - the chain's start
+ * @param seed - the chain seed
+ * @param constraints - block-size and transaction constraints
+ * @returns the committed topoheight, the spec's root and the root the store computed
+ * @example
+ * const { topoheight, specRoot } = commitChainBlock(storage, chainStart(7), 7);
+ */
+export function commitChainBlock(
+  storage: LmdbStorage,
+  start: ChainStart,
+  seed: number,
+  constraints: BlockConstraints = {},
+): { readonly topoheight: bigint; readonly specRoot: Hash; readonly storeRoot: Hash } {
+  const base = storage.readMeta()!;
+  const pre = storage.readState();
+  const topoheight = base.topoheight + 1n;
+  const next = nextChainBlock(start, pre, topoheight, seed, constraints);
+  const writes = blockWrites(pre, next.state);
+  const storeRoot = storage.stateRootAfter(writes);
+  storage.commit(writes, { topoheight, stateRoot: storeRoot, base });
+  return { topoheight, specRoot: next.stateRoot, storeRoot };
 }

@@ -7,6 +7,11 @@
  *   an LMDB store (initialised with a generated pre-state when empty), printing each
  *   block's topoheight, accepted and rejected counts and state root.
  *
+ * Both report any {@link StorageError} (a damaged, locked or unusable store, a full disk)
+ * as one line on stderr, `tos-conformance: <code>: <message>`, with exit code 1: never a
+ * stack trace. Both read the whole store in a child process before mapping it (the read
+ * probe), so a damaged file is refused instead of crashing the command.
+ *
  * @module conformance/storage-commands
  */
 
@@ -30,6 +35,12 @@ function readInteger(args: readonly string[], name: string, fallback: number): n
   return value;
 }
 
+/** Report a typed storage failure on one line; returns the exit code (1). */
+function reportStorageError(error: StorageError): number {
+  process.stderr.write(`tos-conformance: ${error.code}: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+  return 1;
+}
+
 function requireDb(args: readonly string[]): string {
   const path = readOption(args, '--db');
   if (path === undefined) throw new Error('--db <path> is required');
@@ -50,13 +61,11 @@ export async function stateRootCommand(args: readonly string[]): Promise<number>
   if (!existsSync(path)) throw new Error(`no store at ${path}`);
   let storage: LmdbStorage;
   try {
-    // The comparison is this command's own output, so open without the open-time check.
-    storage = LmdbStorage.open(path, { readOnly: true, verify: false });
+    // The comparison is this command's own output, so open without the open-time root
+    // check, but with the read probe: a damaged file must not crash the command.
+    storage = LmdbStorage.open(path, { readOnly: true, verify: false, probe: true });
   } catch (error) {
-    if (error instanceof StorageError) {
-      process.stdout.write(`store: ${path}\nerror: ${error.code}: ${error.message}\n`);
-      return 1;
-    }
+    if (error instanceof StorageError) return reportStorageError(error);
     throw error;
   }
   try {
@@ -73,10 +82,7 @@ export async function stateRootCommand(args: readonly string[]): Promise<number>
     );
     return info.matches ? 0 : 1;
   } catch (error) {
-    if (error instanceof StorageError) {
-      process.stdout.write(`store: ${path}\nerror: ${error.code}: ${error.message}\nmatches: NO\n`);
-      return 1;
-    }
+    if (error instanceof StorageError) return reportStorageError(error);
     throw error;
   } finally {
     await storage.close();
@@ -98,7 +104,13 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
   const blocks = readInteger(args, '--blocks', 5);
   const seed = readInteger(args, '--seed', 1);
   const start = chainStart(seed);
-  const storage = LmdbStorage.open(path, { genesis: { state: start.state, topoheight: 0n } });
+  let storage: LmdbStorage;
+  try {
+    storage = LmdbStorage.open(path, { genesis: { state: start.state, topoheight: 0n } });
+  } catch (error) {
+    if (error instanceof StorageError) return reportStorageError(error);
+    throw error;
+  }
   const executor = new ParallelExecutor({ workers: 0 });
   let failures = 0;
   try {
@@ -121,6 +133,9 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
         `topoheight ${topoheight}: ${block.transactions.length} transactions, ${accepted} accepted, ${block.transactions.length - accepted} rejected, state root ${result.stateRoot}${agrees ? '' : ' (DIFFERS from the spec)'}\n`,
       );
     }
+  } catch (error) {
+    if (error instanceof StorageError) return reportStorageError(error);
+    throw error;
   } finally {
     await executor.close();
     await storage.close();

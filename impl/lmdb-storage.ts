@@ -38,7 +38,7 @@ import {
   type State,
   type U64,
 } from '../spec/index.ts';
-import type { AccountRecord, BlockWrites } from './records.ts';
+import { toRecord, type AccountRecord, type BlockWrites } from './records.ts';
 import { computeStateRootFast, ROOT_DOMAIN_BYTES } from './state-root.ts';
 import { checkLmdbDataFile } from './lmdb-file-check.ts';
 import { WriterLock } from './store-lock.ts';
@@ -87,6 +87,12 @@ export interface LmdbStorageOptions {
    * before it commits (crash tests sleep here to be killed mid-commit).
    */
   readonly beforeCommitEnd?: (topoheight: bigint) => void;
+  /**
+   * Test-only: called inside the commit's write transaction after each single write
+   * (a put or a removal), with the number of writes so far (crash tests are killed
+   * between the writes of one block).
+   */
+  readonly afterWrite?: (topoheight: bigint, writes: number) => void;
 }
 
 /** What `state-root --db` reports about a store. */
@@ -340,6 +346,7 @@ export class LmdbStorage implements Storage {
   readonly #assets: Database<Buffer, Buffer>;
   readonly #meta: Database<Buffer, Buffer>;
   readonly #beforeCommitEnd: LmdbStorageOptions['beforeCommitEnd'];
+  readonly #afterWrite: LmdbStorageOptions['afterWrite'];
   readonly #readOnly: boolean;
   readonly #lock: WriterLock | undefined;
   #closed = false;
@@ -350,17 +357,29 @@ export class LmdbStorage implements Storage {
   private constructor(path: string, options: LmdbStorageOptions, lock: WriterLock | undefined) {
     this.path = path;
     this.#beforeCommitEnd = options.beforeCommitEnd;
+    this.#afterWrite = options.afterWrite;
     this.#readOnly = options.readOnly ?? false;
     this.#lock = lock;
     // useWritemap stays off (the default): writes go through pwrite, so a full disk is an
     // ENOSPC error from the commit, never a SIGBUS on a mapped page.
     this.#env = open<Buffer, Buffer>({ path, noSubdir: false, maxDbs: 8, readOnly: this.#readOnly, useWritemap: false, encoding: 'binary', keyEncoding: 'binary' });
-    const sub = (name: string): Database<Buffer, Buffer> => this.#env.openDB<Buffer, Buffer>(name, { encoding: 'binary', keyEncoding: 'binary' });
+    // A read-only open does not create databases: a missing one is undefined here.
+    const missing: string[] = [];
+    const sub = (name: string): Database<Buffer, Buffer> => {
+      const db = this.#env.openDB<Buffer, Buffer>(name, { encoding: 'binary', keyEncoding: 'binary' }) as Database<Buffer, Buffer> | undefined;
+      if (db === undefined) missing.push(name);
+      return db!;
+    };
     this.#accounts = sub('accounts');
     this.#balances = sub('balances');
     this.#multisig = sub('multisig');
     this.#assets = sub('assets');
     this.#meta = sub('meta');
+    if (missing.length > 0) {
+      void this.#env.close();
+      if (missing.length === 5) throw new StorageError('EmptyStore', `no chain stored at ${path}`);
+      throw corrupt(path, `the ${missing.join(', ')} database${missing.length === 1 ? ' is' : 's are'} missing`);
+    }
   }
 
   /**
@@ -434,6 +453,10 @@ export class LmdbStorage implements Storage {
 
   #writeGenesis(genesis: StorageGenesis): void {
     const { state } = genesis;
+    // The genesis is held to the same rules as a block's writes.
+    checkBlockWrites({ accounts: new Map([...state.accounts].map(([key, account]) => [key, toRecord(account)])), burnedSupply: state.burnedSupply });
+    checkChainPosition({ topoheight: genesis.topoheight, stateRoot: '00'.repeat(32) }, 'genesis');
+    for (const asset of state.assets) if (!/^[0-9a-f]{64}$/.test(asset)) throw new StorageError('InvalidWrite', `refused genesis: asset ${asset} is not 32 bytes of lowercase hex; nothing was written`);
     const root = computeStateRootFast(state);
     this.#env.transactionSync(() => {
       for (const [key, account] of state.accounts) {
@@ -449,11 +472,15 @@ export class LmdbStorage implements Storage {
   }
 
   /** Write the chain metadata and its digest (inside a write transaction). */
-  #putMeta(topoheight: bigint, stateRoot: Buffer, burnedSupply: bigint): void {
+  #putMeta(topoheight: bigint, stateRoot: Buffer, burnedSupply: bigint, wrote: () => void = () => undefined): void {
     this.#meta.putSync(META_BURNED, u64(burnedSupply));
+    wrote();
     this.#meta.putSync(META_TOPOHEIGHT, u64(topoheight));
+    wrote();
     this.#meta.putSync(META_STATE_ROOT, stateRoot);
+    wrote();
     this.#meta.putSync(META_CHECK, metaCheck(LMDB_STORAGE_FORMAT, topoheight, stateRoot, burnedSupply));
+    wrote();
   }
 
   #check(): void {
@@ -625,26 +652,35 @@ export class LmdbStorage implements Storage {
       if (meta.topoheight !== last + 1n) {
         throw new StorageError('NonConsecutiveTopoheight', `cannot commit topoheight ${meta.topoheight}: the last committed topoheight is ${last}`);
       }
+      let count = 0;
+      const hook = this.#afterWrite;
+      const wrote = hook === undefined ? () => undefined : () => hook(meta.topoheight, ++count);
       for (const [publicKey, record] of writes.accounts) {
         const key = keyBytes(publicKey);
         const existed = this.#accounts.doesExist(key);
         this.#accounts.putSync(key, u64(record.nonce));
+        wrote();
         if (existed) {
           // Drop stored records the final record no longer has (R3 never removes one, but the store does not rely on it).
           const stale: Buffer[] = [];
           for (const { asset, key: balanceKey } of this.#balancesOf(key)) if (!record.balances.has(asset)) stale.push(Buffer.from(balanceKey));
-          for (const balanceKey of stale) this.#balances.removeSync(balanceKey);
+          for (const balanceKey of stale) {
+            this.#balances.removeSync(balanceKey);
+            wrote();
+          }
         }
         for (const [asset, amount] of record.balances) {
           const balanceKey = Buffer.allocUnsafe(64);
           key.copy(balanceKey, 0);
           balanceKey.write(asset, 32, 'hex');
           this.#balances.putSync(balanceKey, u64(amount));
+          wrote();
         }
         if (record.multisig !== null) this.#multisig.putSync(key, encodeMultisig(record.multisig));
         else if (existed) this.#multisig.removeSync(key);
+        wrote();
       }
-      this.#putMeta(meta.topoheight, keyBytes(meta.stateRoot), writes.burnedSupply);
+      this.#putMeta(meta.topoheight, keyBytes(meta.stateRoot), writes.burnedSupply, wrote);
       this.#beforeCommitEnd?.(meta.topoheight);
     }
   }

@@ -296,6 +296,17 @@ describe('LmdbStorage.open reports corruption as CorruptState', () => {
     }
   });
 
+  it('a named database missing from the file is CorruptState on a read-only open, not a TypeError', async () => {
+    const { path, storage } = openWith();
+    await storage.close();
+    const env = open<Buffer, Buffer>({ path, noSubdir: false, maxDbs: 8, keyEncoding: 'binary', encoding: 'binary' });
+    env.openDB<Buffer, Buffer>('multisig', { keyEncoding: 'binary', encoding: 'binary' }).dropSync();
+    await env.close();
+    for (const options of [{ readOnly: true }, { readOnly: true, verify: false, probe: false }]) {
+      expect(caught(() => LmdbStorage.open(path, options))).toMatchObject({ code: 'CorruptState', message: `corrupt store at ${path}: the multisig database is missing` });
+    }
+  });
+
   it('a mismatching root opens with verify: false, and inspect reports the mismatch', async () => {
     const { path, storage } = openWith();
     await storage.close();
