@@ -6,10 +6,11 @@
  * and executes the next block correctly.
  *
  * No verdict here depends on the machine's speed. A task's deadline never includes worker
- * start-up: both executors are warmed up first, and every block whose verdict needs all
- * tasks to meet their deadline starts only once every worker thread has started
- * (`watchWorkerStarts`; a killed or hung worker is replaced, and piscina may hand the next
- * task to the replacement while it starts). The deadline is one only an injected hang
+ * start-up: both executors are warmed up first (`warmUp`), a faulted block starts only once
+ * every worker thread has started (`watchWorkerStarts`), and after a fault the executor is
+ * warmed up again before the block that must run cleanly (a killed or hung worker is
+ * replaced; piscina may hand the next task to the replacement while it starts, and a
+ * fresh worker's first tasks are slow). The deadline is one only an injected hang
  * reaches; a hang test checks that its block waited for that deadline (a lower bound, which
  * load cannot break); and the test reports an executor that never gives up on a faulted
  * task through its own generous limit.
@@ -144,8 +145,8 @@ describe('R33 worker faults with onWorkerFailure redo', () => {
           if (spec.ok) expect(stateToJson(storage.readState())).toEqual(stateToJson(spec.state));
 
           // The same executor then executes the next block (built on the committed state) correctly, without redoing
-          // anything, once the worker that replaced the failed one has started.
-          await workerStarts.settled();
+          // anything, once the worker that replaced the failed one has started and run a block.
+          await warmUp(redo, workerStarts, () => redo.executeBlock(preState, context(), BLOCK));
           const next = makeBlock(2_000n, 3n);
           const nextResult = await redo.executeBlockOn(storage, blockContext, next);
           if (spec.ok) expect(toComparable(nextResult)).toEqual(expectSpec(spec.state, blockContext, next));
@@ -175,9 +176,9 @@ describe('R33 worker faults with onWorkerFailure fail', () => {
         if (kind === 'hang') expect(outcome.elapsedMs).toBeGreaterThanOrEqual(HANG_DEADLINE_MS - 5);
         expect(stateToJson(storage.readState())).toEqual(stateToJson(preState));
 
-        // The executor still works: once the replacing worker has started, the same block on the same storage
-        // commits the spec's result.
-        await workerStarts.settled();
+        // The executor still works: once the replacing worker has started and run a block, the same block on the
+        // same storage commits the spec's result.
+        await warmUp(fail, workerStarts, () => fail.executeBlock(preState, context(), BLOCK));
         const result = await fail.executeBlockOn(storage, blockContext, BLOCK);
         expect(toComparable(result)).toEqual(expectSpec(preState, blockContext, BLOCK));
       });
@@ -190,7 +191,7 @@ describe('R33 worker faults with onWorkerFailure fail', () => {
     const outcome = await settle(fail.executeBlockOn(new MemoryStorage(preState), context(), NEXT_BLOCK));
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(describeCause(outcome.error)).toMatch(CAUSES.exit);
-    await workerStarts.settled();
+    await warmUp(fail, workerStarts, () => fail.executeBlock(preState, context(), BLOCK));
     const result = await fail.executeBlock(preState, context({ topoheight: toU64(11n) }), NEXT_BLOCK);
     expect(toComparable(result)).toEqual(expectSpec(preState, context({ topoheight: toU64(11n) }), NEXT_BLOCK));
     expect(fail.stats?.levelsOnWorkers).toBeGreaterThanOrEqual(1);
