@@ -3,6 +3,8 @@
  * input is validated with the spec's code and path, and no rejected call leaves a
  * promise to reject later (no process dies of an error its caller handled).
  */
+import fc from 'fast-check';
+import { Map as ImmutableMap } from 'immutable';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LmdbStorage, MemoryStorage, StorageError, type BlockWrites, type ChainPosition, type CommitMeta, type Storage } from '../../impl/index.ts';
 import {
@@ -297,5 +299,105 @@ describe('R33 a rejected call leaves nothing to reject later', () => {
       const result = await executor.executeBlock(pre, at(1n), good);
       expect(comparable(result), name).toEqual(comparable(applyBlock(pre, at(1n), good)));
     }
+  });
+});
+
+describe('R1-R5 hostile inputs to the public API', () => {
+  const hostileKey = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hashCode', 'accounts', 'chainId', 'miner'));
+  const anything = fc.anything({
+    key: hostileKey,
+    maxDepth: 3,
+    withBigInt: true,
+    withBoxedValues: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withSparseArray: true,
+    withTypedArray: true,
+    withDate: true,
+  });
+  const huge = fc.constantFrom(Number.MAX_VALUE, Number.MAX_SAFE_INTEGER + 2, -0, Number.NaN, Number.NEGATIVE_INFINITY, 2n ** 64n, 2n ** 200n, -(2n ** 64n));
+  /** Objects whose own keys are `__proto__` or `constructor` (JSON.parse makes real own properties). */
+  const prototypeKeyed = fc
+    .tuple(fc.constantFrom('__proto__', 'constructor'), fc.jsonValue({ maxDepth: 2 }))
+    .map(([key, value]) => JSON.parse(`{${JSON.stringify(key)}: ${JSON.stringify(value)}}`) as unknown);
+  const hostile = fc.oneof(anything, fc.jsonValue({ maxDepth: 3 }), huge, prototypeKeyed);
+  const fieldOf = <T extends object>(valid: T): fc.Arbitrary<unknown> =>
+    fc.tuple(fc.constantFrom(...Object.keys(valid)), hostile).map(([field, value]) => ({ ...valid, [field]: value }));
+
+  const aliceAccount = pre.accounts.get(alice.publicKey)!;
+  const validContext = at(1n);
+  const contextArb = fc.oneof({ weight: 4, arbitrary: fc.constant(validContext) }, hostile, fieldOf(validContext), prototypeKeyed);
+  const stateArb = fc.oneof(
+    { weight: 5, arbitrary: fc.constant(pre) },
+    hostile,
+    fieldOf(pre),
+    fc.tuple(fc.oneof(hostileKey, fc.constant(bob.publicKey)), hostile).map(([key, account]) => ({ ...pre, accounts: pre.accounts.set(key, account as never) })),
+    fieldOf(aliceAccount).map((account) => ({ ...pre, accounts: pre.accounts.set(alice.publicKey, account as never) })),
+    fc.array(fc.tuple(hostileKey, hostile), { maxLength: 3 }).map((entries) => ({ ...pre, accounts: ImmutableMap(entries) })),
+  );
+  const transactionsArb = fc.oneof(
+    { weight: 3, arbitrary: fc.constant([spendAll(bob.publicKey)]) },
+    hostile,
+    fc.array(fc.oneof(fc.uint8Array({ maxLength: 40 }), hostile), { maxLength: 4 }),
+  );
+
+  type Outcome = { result: BlockResult } | { error: { name: string; code: string; path: string } };
+  async function outcome(run: () => BlockResult | Promise<BlockResult>): Promise<Outcome> {
+    try {
+      return { result: await run() };
+    } catch (error) {
+      // Never another exception: only the typed input error.
+      if (!(error instanceof InvalidInputError)) throw new Error(`not an InvalidInputError: ${String(error)}`);
+      return { error: { name: error.name, code: error.code, path: error.path } };
+    }
+  }
+  const view = (value: Outcome): unknown => ('error' in value ? value.error : comparable(value.result));
+
+  // Valid inputs are drawn about half the time for each argument, so that each check is
+  // reached behind valid earlier arguments and some blocks are executed.
+  it('applyBlock, executeBlock and executeBlockOn throw only InvalidInputError, agree, and write nothing when they throw', async () => {
+    const executors = [makeExecutor({ workers: 0 }), makeExecutor({ workers: 2 })];
+    const counts = { runs: 0, refused: 0, accepted: 0, byCode: {} as Record<string, number>, prototypeKeys: 0 };
+    await fc.assert(
+      fc.asyncProperty(stateArb, contextArb, transactionsArb, async (state, blockContext, transactions) => {
+        counts.runs++;
+        if (/__proto__|constructor/.test(Object.keys(blockContext ?? {}).join() + Object.keys(state ?? {}).join())) counts.prototypeKeys++;
+        const args = [state as State, blockContext as BlockContext, transactions as Uint8Array[]] as const;
+        const expected = await outcome(() => applyBlock(...args));
+        if ('error' in expected) {
+          counts.refused++;
+          counts.byCode[expected.error.code] = (counts.byCode[expected.error.code] ?? 0) + 1;
+        } else counts.accepted++;
+        for (const executor of executors) expect(view(await outcome(() => executor.executeBlock(...args)))).toEqual(view(expected));
+        // A store: refused calls leave it exactly as it was and commit nothing.
+        let commits = 0;
+        const inner = new MemoryStorage(pre);
+        const store: Storage = {
+          readAccount: (key) => inner.readAccount(key),
+          hasAsset: (asset) => inner.hasAsset(asset),
+          readBurnedSupply: () => inner.readBurnedSupply(),
+          readState: () => inner.readState(),
+          commit: (writes) => {
+            commits++;
+            inner.commit(writes);
+          },
+        };
+        const onStore = await outcome(() => executors[1]!.executeBlockOn(store, args[1], args[2]));
+        const specOnStore = await outcome(() => applyBlock(pre, args[1], args[2]));
+        expect(view(onStore)).toEqual(view(specOnStore));
+        if ('error' in onStore) {
+          expect(commits).toBe(0);
+          expect(inner.readState()).toBe(pre);
+        }
+      }),
+      { numRuns: Number(process.env['FC_NUM_RUNS'] ?? 150) },
+    );
+    console.log(`hostile inputs: ${JSON.stringify(counts)}`);
+    expect(counts.runs).toBe(Number(process.env['FC_NUM_RUNS'] ?? 150));
+    for (const code of ['InvalidContext', 'InvalidState', 'InvalidTransactions']) expect(counts.byCode[code] ?? 0, code).toBeGreaterThan(0);
+    expect(counts.accepted).toBeGreaterThan(0);
+    expect(unhandled).toEqual([]);
   });
 });
