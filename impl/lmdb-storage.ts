@@ -120,6 +120,8 @@ const PROBE_SCRIPT = fileURLToPath(new URL('./lmdb-probe.mjs', import.meta.url))
 /** A probe that has not finished after this long is hung (it only detects a real hang). */
 const PROBE_TIMEOUT_MS = 300_000;
 /** Error codes of the file system that mean the disk or the system refused, not damage. */
+/** The same failures as LMDB words them (it reports strerror text, not the code). */
+const IO_MESSAGES = /No space left on device|Disk quota exceeded|Input\/output error|Read-only file system|Permission denied|Operation not permitted|Cannot allocate memory|Too many open files|File too large/;
 const IO_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'ENOMEM', 'EMFILE', 'ENFILE', 'EFBIG', 'EBUSY', 'EAGAIN']);
 const PRESENT = Buffer.alloc(0);
 const EMPTY: State = { accounts: ImmutableMap(), assets: ImmutableSet([TOS_ASSET]), burnedSupply: 0n as U64 };
@@ -160,7 +162,7 @@ function asStorageError(path: string, doing: string, error: unknown): StorageErr
   if (error instanceof StorageError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const errno = errnoOf(error);
-  if (errno !== undefined && IO_CODES.has(errno)) return new StorageError('IoFailure', `${doing} the store at ${path} failed: ${message}`);
+  if ((errno !== undefined && IO_CODES.has(errno)) || IO_MESSAGES.test(message)) return new StorageError('IoFailure', `${doing} the store at ${path} failed: ${message}`);
   return corrupt(path, `${doing} failed: ${message}`);
 }
 

@@ -1,8 +1,9 @@
 /**
  * The crash test (shared by `test/storage/crash.test.ts` and `npm run crash-test`): a
  * child process executes a deterministic chain of blocks into an LMDB store; the parent
- * SIGKILLs it at random moments (after a random delay, or right when the child reports
- * being inside a commit's write transaction); after every kill the store is reopened
+ * SIGKILLs it at random moments (after a random delay, right when the child reports being
+ * inside a commit's write transaction with every write made, or between two writes of one
+ * block's commit); after every kill the store is reopened
  * (read-only, with the root check) and must hold exactly the spec's state after some
  * whole number of blocks, with the matching state root. The next trial continues from
  * what the store holds (a store that reached the chain's end is started afresh).
@@ -30,13 +31,20 @@ export interface CrashOptions {
   readonly log?: (line: string) => void;
 }
 
+/**
+ * How a trial's kill is timed: after a random delay from the open (`timer`), when the
+ * child reports every write of a commit made but not committed (`in-txn`), or when it
+ * reports some of a commit's writes made and the rest not (`mid-write`).
+ */
+export type CrashMode = 'timer' | 'in-txn' | 'mid-write';
+
 /** The outcome of one trial. */
 export interface CrashTrial {
   /** How the kill was timed. */
-  readonly mode: 'timer' | 'in-txn';
+  readonly mode: CrashMode;
   /** The child's last progress line before it died. */
   readonly lastLine: string;
-  /** Whether the kill landed inside a write transaction (`in-txn` was the last line). */
+  /** Whether the kill landed inside a write transaction (`in-txn` or `mid-write` was the last line). */
   readonly midCommit: boolean;
   /** The stored topoheight after the kill (0 when nothing was initialised). */
   readonly topoheight: number;
@@ -58,6 +66,8 @@ export interface CrashSummary {
   readonly passed: number;
   /** Trials killed inside a commit's write transaction. */
   readonly midCommit: number;
+  /** Of those, trials killed between two writes of one block (`mid-write`). */
+  readonly midWrite: number;
 }
 
 function writeChainFile(chain: SpecChain, path: string): void {
@@ -77,9 +87,9 @@ function writeChainFile(chain: SpecChain, path: string): void {
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 
 /** Run the child until it is killed (or ends); returns its progress lines and whether it was killed. */
-function runChild(chainFile: string, store: string, seed: number, mode: 'timer' | 'in-txn', random: () => number): Promise<{ lines: string[]; killed: boolean; stderr: string }> {
+function runChild(chainFile: string, store: string, seed: number, mode: CrashMode, random: () => number): Promise<{ lines: string[]; killed: boolean; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, chainFile, store, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, chainFile, store, String(seed), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     let pending = '';
     let stderr = '';
@@ -98,6 +108,7 @@ function runChild(chainFile: string, store: string, seed: number, mode: 'timer' 
         lines.push(line);
         if (line.startsWith('open ') && mode === 'timer') killTimer = setTimeout(kill, Math.floor(random() * 400));
         if (line.startsWith('in-txn ') && mode === 'in-txn' && ++inTxnSeen === killAfterInTxn) kill();
+        if (line.startsWith('mid-write ') && mode === 'mid-write' && ++inTxnSeen === killAfterInTxn) kill();
       }
     });
     child.on('error', reject);
@@ -152,17 +163,18 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashSummar
   const trials: CrashTrial[] = [];
   try {
     for (let index = 0; index < options.trials; index++) {
-      const mode = index % 2 === 0 ? 'in-txn' : 'timer';
+      const modes: readonly CrashMode[] = ['in-txn', 'timer', 'mid-write'];
+      const mode = modes[index % 3]!;
       const { lines, killed } = await runChild(chainFile, store, seed + index, mode, random);
       const lastLine = lines.at(-1) ?? '(none)';
-      const midCommit = killed && lastLine.startsWith('in-txn ');
+      const midCommit = killed && (lastLine.startsWith('in-txn ') || lastLine.startsWith('mid-write '));
       const inspected = await inspectStore(store, chain);
       let problem = inspected.problem;
       const lastDone = Math.max(-1, ...lines.filter((line) => line.startsWith('done ')).map((line) => Number(line.slice(5))));
       const lastBegin = Math.max(-1, ...lines.filter((line) => line.startsWith('begin ')).map((line) => Number(line.slice(6))));
       if (problem === undefined && lastDone >= 0 && inspected.topoheight < lastDone) problem = `block ${lastDone} was reported committed but the store is at ${inspected.topoheight}`;
       if (problem === undefined && lastBegin >= 0 && inspected.topoheight > lastBegin) problem = `the store is at ${inspected.topoheight}, past the last block begun (${lastBegin})`;
-      const inFlight = midCommit ? Number(lastLine.slice(7)) : undefined;
+      const inFlight = midCommit ? Number(lastLine.split(' ')[1]) : undefined;
       const trial: CrashTrial = {
         mode,
         lastLine,
@@ -175,7 +187,7 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashSummar
       };
       trials.push(trial);
       log(
-        `trial ${String(index + 1).padStart(3)}: ${mode.padEnd(6)} ${killed ? 'killed' : 'ended '} after "${lastLine}" -> store at topoheight ${inspected.topoheight}` +
+        `trial ${String(index + 1).padStart(3)}: ${mode.padEnd(9)} ${killed ? 'killed' : 'ended '} after "${lastLine}" -> store at topoheight ${inspected.topoheight}` +
           `${trial.rolledBack === undefined ? '' : trial.rolledBack ? ' (in-flight block rolled back)' : ' (in-flight block committed)'}: ${trial.ok ? 'OK' : `FAIL ${problem}`}`,
       );
       if (inspected.topoheight >= chain.blocks.length) {
@@ -186,5 +198,10 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashSummar
   } finally {
     LmdbStorage.destroy(directory);
   }
-  return { trials, passed: trials.filter((trial) => trial.ok).length, midCommit: trials.filter((trial) => trial.midCommit).length };
+  return {
+    trials,
+    passed: trials.filter((trial) => trial.ok).length,
+    midCommit: trials.filter((trial) => trial.midCommit).length,
+    midWrite: trials.filter((trial) => trial.midCommit && trial.lastLine.startsWith('mid-write ')).length,
+  };
 }
