@@ -20,6 +20,9 @@ export interface BlockExecutor {
    * @param context - the block context
    * @param transactions - wire bytes in block order
    * @returns the block result, with the post-state as committed
+   * @throws InvalidInputError (from spec/errors.ts) when the state, the context or the
+   *   transactions are not inputs the rules define, with the spec's code and path (the
+   *   input-agreement property checks it)
    */
   executeBlock(state: State, context: BlockContext, transactions: readonly Uint8Array[]): Promise<BlockResult>;
   /**
