@@ -25,7 +25,7 @@ import {
   scheduleIndependenceProperty,
   type PropertyInfo,
 } from './properties.ts';
-import { checkProperty, type PropertyReport } from './runner.ts';
+import { checkProperty, replayPathProblem, type PropertyReport } from './runner.ts';
 import { BROKEN_VARIANTS, brokenExecutor } from './variants/index.ts';
 import { runVectors, type VectorRunSummary } from './vector-runner.ts';
 import { vectorsCommand } from './harness/vectors-command.ts';
@@ -59,7 +59,7 @@ export interface RunCommandOptions {
  *
  * @param argv - arguments after the subcommand
  * @returns the options
- * @throws Error on an unknown option or a malformed value
+ * @throws Error on an unknown option, a malformed value, or `--path` without `--only` and `--seed`
  * @example
  * parseRunOptions(['--runs', '200', '--json'])
  */
@@ -83,6 +83,13 @@ export function parseRunOptions(argv: readonly string[]): RunCommandOptions {
     if (!Number.isInteger(value) || value < minimum) throw new Error(`--${name} must be a whole number >= ${minimum}, got ${text}`);
     return value;
   };
+  const path = values.get('path');
+  if (path !== undefined) {
+    // A path only means something for one property and the seed its failure was found with.
+    if (!values.has('only') || !values.has('seed')) throw new Error('--path replays a failure: give it with the --only and --seed printed with it');
+    const problem = replayPathProblem(path);
+    if (problem !== undefined) throw new Error(`--path ${JSON.stringify(path)}: ${problem}`);
+  }
   return {
     runs: integer('runs', 1) ?? 1000,
     seed: integer('seed', -(2 ** 31)),

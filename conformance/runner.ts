@@ -2,6 +2,15 @@
  * Running properties with a budget: seed and path on failure, the shrunk counterexample
  * written as a replayable vector, and a count of runs for progress displays.
  *
+ * A replay (a seed and a path) always ends. fast-check replays a path by generating the
+ * case at the path's first index, walking the shrink tree one index per segment, and then
+ * running every remaining candidate of the last shrink stream with no run limit (with a
+ * `:` in the path it ignores `numRuns`): after a path that does not lead to a failing case,
+ * that is an endless run over the siblings of a large value's shrink tree. So a replay
+ * here checks the path first (whole numbers, a bounded walk), and the first case it leads
+ * to must fail: otherwise the run is interrupted at once and {@link checkProperty} throws a
+ * {@link ReplayPathError}.
+ *
  * @module runner
  */
 
@@ -11,13 +20,61 @@ import fc from 'fast-check';
 import { DisagreementError, type PropertyInfo } from './properties.ts';
 import { makeVector, type Vector } from './vectors/format.ts';
 
+/**
+ * The largest walk a replay path may ask for: the sum of its segments plus their number,
+ * the generated cases and shrink candidates fast-check goes through to reach the case.
+ * A failure's path walks far fewer (every candidate it skips was run during the search;
+ * a shrunk agreement failure measured 741); producing one shrink candidate of a generated
+ * block costs about 25 ms, so this bounds the walk of any path to a few minutes.
+ */
+export const MAX_REPLAY_WALK = 10_000;
+
+/** A replay path that does not replay a failure of the property with the seed. */
+export class ReplayPathError extends Error {
+  /**
+   * @param property - the property's name
+   * @param seed - the seed of the replay
+   * @param path - the path as given
+   * @param reason - why it does not replay a failure
+   */
+  constructor(
+    readonly property: string,
+    readonly seed: number,
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`cannot replay ${property} with seed ${seed} and path "${path}": ${reason}`);
+    this.name = 'ReplayPathError';
+  }
+}
+
+/**
+ * Check a replay path's form: segments of whole numbers separated by `:`, whose walk (the
+ * number of cases and shrink candidates it goes through) is at most
+ * {@link MAX_REPLAY_WALK}.
+ *
+ * @param path - the path, as printed after a failure (e.g. `"12:0:3"`)
+ * @returns what is wrong with it, or `undefined` when it may be walked
+ * @example
+ * replayPathProblem('12:0:3') // undefined
+ * replayPathProblem('1:x') // 'a path is whole numbers separated by ":"'
+ */
+export function replayPathProblem(path: string): string | undefined {
+  if (!/^[0-9]+(:[0-9]+)*$/.test(path)) return 'a path is whole numbers separated by ":"';
+  const segments = path.split(':');
+  // Each segment drops that many candidates and takes one more.
+  const walk = segments.reduce((sum, segment) => sum + Number(segment), 0) + segments.length;
+  if (!(walk <= MAX_REPLAY_WALK)) return `the path walks ${walk} cases and shrink candidates, more than any failure's path (at most ${MAX_REPLAY_WALK})`;
+  return undefined;
+}
+
 /** How to run one property. */
 export interface RunOptions {
   /** Number of generated cases. */
   readonly numRuns: number;
   /** Seed; random when omitted. */
   readonly seed?: number;
-  /** Replay path from an earlier failure (with its seed). */
+  /** Replay path from an earlier failure (with its seed); {@link checkProperty} throws {@link ReplayPathError} when it does not lead to a failing case. */
   readonly path?: string;
   /** Called after each run, with the number of runs so far. */
   readonly onRun?: (runs: number) => void;
@@ -88,6 +145,7 @@ export function failureVector(property: PropertyInfo, error: DisagreementError):
  * @param check - the fast-check property
  * @param options - budget, seed, progress and failure output
  * @returns the report (never throws for a failing property)
+ * @throws ReplayPathError when `options.path` is malformed, leads nowhere, or leads to a case that does not fail
  * @example
  * const report = await checkProperty(AGREEMENT, agreementProperty([executor]), { numRuns: 100 });
  */
@@ -105,13 +163,51 @@ export async function checkProperty<Ts extends unknown[]>(
     finishedAt.push(performance.now());
     options.onRun?.(Math.min(runs, options.numRuns));
   });
+  const path = options.path;
+  let checked: fc.IAsyncPropertyWithHooks<Ts> = counted;
+  // A replay: the first case run is the one the path leads to; it must fail.
+  const replay: { state: 'pending' | 'reproduced' | 'passed' } = { state: 'pending' };
+  if (path !== undefined) {
+    const problem = replayPathProblem(path);
+    if (problem !== undefined) throw new ReplayPathError(property.name, seed, path, problem);
+    const guarded = Object.create(counted) as fc.IAsyncPropertyWithHooks<Ts>;
+    guarded.run = async (value: Ts) => {
+      const outcome = await counted.run(value);
+      if (replay.state !== 'pending') return outcome;
+      if (outcome !== null && !fc.PreconditionFailure.isFailure(outcome)) {
+        replay.state = 'reproduced';
+        return outcome;
+      }
+      replay.state = 'passed';
+      return new fc.PreconditionFailure(true); // interrupts the run: no endless walk over the other candidates
+    };
+    checked = guarded;
+  }
   const started = performance.now();
-  const details = await fc.check(counted, {
-    numRuns: options.numRuns,
-    seed,
-    ...(options.path === undefined ? {} : { path: options.path }),
-    endOnFailure: options.shrink === false,
-  });
+  let details: fc.RunDetails<Ts>;
+  try {
+    details = await fc.check(checked, {
+      numRuns: options.numRuns,
+      seed,
+      ...(path === undefined ? {} : { path }),
+      endOnFailure: options.shrink === false,
+    });
+  } catch (error) {
+    if (path !== undefined && error instanceof Error && error.message.startsWith('Unable to replay')) {
+      throw new ReplayPathError(property.name, seed, path, 'the path leads past the end of a shrink stream: it does not come from a failure of this property with this seed');
+    }
+    throw error;
+  }
+  if (path !== undefined && replay.state !== 'reproduced') {
+    throw new ReplayPathError(
+      property.name,
+      seed,
+      path,
+      replay.state === 'pending'
+        ? 'the path leads past the end of a shrink stream: it does not come from a failure of this property with this seed'
+        : 'the case it leads to passes: this path does not come from a failure of this property with this seed (or that failure is fixed)',
+    );
+  }
   const seconds = (performance.now() - started) / 1000;
   if (!details.failed) return { property, runs, failures: 0, seconds, seed };
   const errorInstance = details.errorInstance;

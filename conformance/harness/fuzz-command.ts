@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import type { BlockExecutor } from '../executor-under-test.ts';
 import { AGREEMENT, agreementProperty, DECODING_AGREEMENT, decodingAgreementProperty, DisagreementError, type PropertyInfo } from '../properties.ts';
-import { checkProperty, type PropertyReport } from '../runner.ts';
+import { checkProperty, replayPathProblem, type PropertyReport } from '../runner.ts';
 import {
   adapterExecutor,
   AdapterProtocolError,
@@ -70,7 +70,7 @@ function freshFailuresDirectory(): string {
  *
  * @param argv - the arguments after `fuzz`
  * @returns the options
- * @throws Error on a usage error
+ * @throws Error on a usage error (`--path` without `--only` and `--seed`, or a malformed path, included)
  * @example
  * parseFuzzOptions(['--adapter', 'node my-adapter.mjs', '--runs', '100'])
  */
@@ -86,6 +86,12 @@ export function parseFuzzOptions(argv: readonly string[]): FuzzCommandOptions {
   if (stderr !== 'capture' && stderr !== 'inherit') throw new Error(`--stderr must be capture or inherit, got ${stderr}`);
   const seed = integerOption(parsed, 'seed', -(2 ** 31));
   const path = parsed.values.get('path');
+  if (path !== undefined) {
+    // A path only means something for one property and the seed its failure was found with.
+    if (only === undefined || seed === undefined) throw new Error('--path replays a failure: give it with the --only and --seed printed with it');
+    const problem = replayPathProblem(path);
+    if (problem !== undefined) throw new Error(`--path ${JSON.stringify(path)}: ${problem}`);
+  }
   return {
     adapter,
     runs: integerOption(parsed, 'runs', 1) ?? 100,
@@ -184,7 +190,7 @@ export async function runFuzz(options: FuzzCommandOptions, io: CommandIo = PROCE
  * @param argv - the arguments after `fuzz`
  * @param io - where to print (default: the process's stdout and stderr)
  * @returns the exit code: 0 when every property passed, 1 otherwise
- * @throws Error on a usage error (the CLI turns it into exit code 2)
+ * @throws Error on a usage error, ReplayPathError when `--path` does not replay a failure (the CLI turns both into exit code 2)
  * @example
  * process.exitCode = await fuzzCommand(['--adapter', 'node my-adapter.mjs', '--runs', '200']);
  */

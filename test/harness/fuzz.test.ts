@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareOutcomes } from '../../conformance/compare.ts';
 import { AdapterClient } from '../../conformance/harness/client.ts';
-import { fuzzCommand } from '../../conformance/harness/fuzz-command.ts';
+import { fuzzCommand, parseFuzzOptions } from '../../conformance/harness/fuzz-command.ts';
+import { main } from '../../conformance/cli.ts';
+import { ReplayPathError } from '../../conformance/runner.ts';
 import { outcomeOf } from '../../conformance/harness/protocol.ts';
 import { vectorsCommand } from '../../conformance/harness/vectors-command.ts';
 import { readVectorBlock, resultToJson, type Vector } from '../../conformance/vectors/format.ts';
@@ -55,5 +57,29 @@ describe('fuzz', () => {
     const replay = capture();
     expect(await vectorsCommand(['--adapter', BUILTIN, '--vectors', dir], replay)).toBe(0);
     expect(replay.stdout()).toContain('1 passed, 0 failed, 0 skipped, 0 errors');
+  });
+
+  it('the printed replay command reproduces the failure; a path from no failure ends with ReplayPathError (exit 2 through the CLI)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harness-fuzz-'));
+    const io = capture();
+    expect(await fuzzCommand(['--adapter', BROKEN, '--runs', '10', '--seed', '7', '--only', 'agreement', '--failures-dir', dir], io)).toBe(1);
+    const replay = /--seed (-?\d+) --path "([0-9:]+)"/.exec(io.stdout());
+    expect(replay).not.toBeNull();
+    const [, seed, path] = replay!;
+    const again = capture();
+    expect(await fuzzCommand(['--adapter', BROKEN, '--runs', '10', '--seed', seed!, '--only', 'agreement', '--path', path!, '--failures-dir', dir], again)).toBe(1);
+    const firstError = /FAILED agreement: (.*)/.exec(io.stdout())![1];
+    expect(again.stdout()).toContain(`FAILED agreement: ${firstError}`);
+    // The built-in adapter agrees with the spec everywhere: no path replays a failure of it.
+    const error = await fuzzCommand(['--adapter', BUILTIN, '--runs', '10', '--seed', seed!, '--only', 'agreement', '--path', '1:2:3', '--failures-dir', dir], capture()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReplayPathError);
+    expect((error as Error).message).toContain('this path does not come from a failure of this property with this seed');
+    expect(await main(['fuzz', '--adapter', BUILTIN, '--runs', '10', '--seed', seed!, '--only', 'agreement', '--path', '1:2:3', '--failures-dir', dir, '--stderr', 'capture'])).toBe(2);
+  });
+
+  it('--path needs --only and --seed, and a well-formed path', () => {
+    expect(() => parseFuzzOptions(['--adapter', BUILTIN, '--path', '1:2'])).toThrow(/--only and --seed/);
+    expect(() => parseFuzzOptions(['--adapter', BUILTIN, '--path', '1:2', '--seed', '3'])).toThrow(/--only and --seed/);
+    expect(() => parseFuzzOptions(['--adapter', BUILTIN, '--path', '1;2', '--seed', '3', '--only', 'agreement'])).toThrow(/whole numbers/);
   });
 });
