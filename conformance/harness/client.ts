@@ -181,6 +181,76 @@ export interface AdapterClientOptions {
   readonly killGraceMs?: number;
 }
 
+/** What one line from the adapter is, read by {@link parseReplyLine}. */
+export type ReplyLine =
+  /** An empty line (ignored). */
+  | { readonly kind: 'blank' }
+  /** The valid reply to the pending request. */
+  | { readonly kind: 'reply'; readonly value: unknown }
+  /** A JSON object echoing the id of an earlier request to this process: discarded, never taken as the answer to the pending one. */
+  | { readonly kind: 'late'; readonly id: number }
+  /** A line while no request is pending that is not a late reply. */
+  | { readonly kind: 'unsolicited'; readonly line: string }
+  /** The pending request fails with this protocol error. */
+  | { readonly kind: 'error'; readonly error: AdapterProtocolError };
+
+/**
+ * Read one line the adapter wrote (without its newline): the reply parser of the client,
+ * total over every input. It never throws: whatever the line holds (any JSON value,
+ * truncated JSON, prototype keys such as `__proto__`, deep nesting, huge numbers, values
+ * of the wrong type), the answer is one of the {@link ReplyLine} kinds.
+ *
+ * A reply must echo the id of the pending request. A reply that echoes the id of an
+ * earlier request sent to the same process (a duplicate, or an answer after the adapter
+ * already answered) is `late`: it is discarded and the pending request keeps waiting for
+ * its own reply within its deadline. (A request that timed out never gets here: its
+ * process is ended, so its reply cannot reach a later request.) Any other id is `wrong-id`.
+ *
+ * @param raw - the line
+ * @param pending - the pending request's id and reply validator, if one is pending
+ * @param earlierIds - ids of the requests sent to this process so far
+ * @returns what the line is
+ * @example
+ * parseReplyLine('{"id":2,"type":"skip","reason":"no"}', { id: 2, validate: executeReplyProblem }, new Set([1, 2]))
+ */
+export function parseReplyLine(
+  raw: string,
+  pending: { readonly id: number; readonly validate: (value: unknown) => string | undefined } | undefined,
+  earlierIds: ReadonlySet<number>,
+): ReplyLine {
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  if (line.trim() === '') return { kind: 'blank' };
+  const shown = (): string => `${JSON.stringify(line.slice(0, 200))}${line.length > 200 ? '...' : ''}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return pending ? { kind: 'error', error: new AdapterProtocolError('garbage', `reply is not JSON: ${shown()}`) } : { kind: 'unsolicited', line };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return pending ? { kind: 'error', error: new AdapterProtocolError('garbage', `reply is not a JSON object: ${shown()}`) } : { kind: 'unsolicited', line };
+  }
+  const id: unknown = Object.prototype.hasOwnProperty.call(value, 'id') ? (value as { id?: unknown }).id : undefined;
+  if (pending && id === pending.id) {
+    let problem: string | undefined;
+    try {
+      problem = pending.validate(value);
+    } catch (error) {
+      problem = `the reply could not be checked: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return problem === undefined ? { kind: 'reply', value } : { kind: 'error', error: new AdapterProtocolError('invalid-reply', problem) };
+  }
+  if (typeof id === 'number' && earlierIds.has(id)) return { kind: 'late', id };
+  if (!pending) return { kind: 'unsolicited', line };
+  let shownId: string;
+  try {
+    shownId = JSON.stringify(id)?.slice(0, 100) ?? 'undefined';
+  } catch {
+    shownId = String(typeof id);
+  }
+  return { kind: 'error', error: new AdapterProtocolError('wrong-id', `expected a reply to request ${pending.id}, got id ${shownId}`) };
+}
+
 interface Pending {
   readonly id: number;
   readonly validate: (value: unknown) => string | undefined;
@@ -197,6 +267,8 @@ class Session {
   private pending: Pending | undefined;
   private exitGrace: NodeJS.Timeout | undefined;
   private ending: Promise<void> | undefined;
+  /** Ids of every request sent to this process. */
+  private readonly sentIds = new Set<number>();
   dead = false;
   exitDescription = '';
   /** Set when the adapter wrote a line nobody asked for: the session is discarded before the next request. */
@@ -208,6 +280,7 @@ class Session {
     private readonly options: Required<Pick<AdapterClientOptions, 'maxLineBytes' | 'stderr' | 'killGraceMs'>> & Pick<AdapterClientOptions, 'cwd' | 'env'>,
     private readonly onStderr: (text: string) => void,
     private readonly onDead: (session: Session) => void,
+    private readonly onLate: () => void,
   ) {
     this.child = spawn(command, {
       shell: true,
@@ -236,6 +309,7 @@ class Session {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new AdapterProtocolError('timeout', `no reply to ${message.type} request ${message.id} within ${timeoutMs} ms`)), timeoutMs);
       this.pending = { id: message.id, validate, resolve, reject, timer };
+      this.sentIds.add(message.id);
       this.child.stdin?.write(JSON.stringify(message) + '\n');
     });
   }
@@ -268,38 +342,27 @@ class Session {
   }
 
   private onLine(raw: string): void {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') return;
     const pending = this.pending;
-    if (!pending) {
-      // Output nobody asked for: the stream can no longer be trusted.
-      this.tainted = true;
-      this.onStderr(`[harness] unsolicited adapter output discarded: ${line.slice(0, 200)}\n`);
-      return;
+    const read = parseReplyLine(raw, pending === undefined ? undefined : { id: pending.id, validate: pending.validate }, this.sentIds);
+    switch (read.kind) {
+      case 'blank':
+        return;
+      case 'late':
+        this.onLate();
+        this.onStderr(`[harness] discarded a late reply to request ${read.id} (that request was already answered); still waiting for ${pending ? `request ${pending.id}` : 'the next request'}\n`);
+        return;
+      case 'unsolicited':
+        // Output nobody asked for: the stream can no longer be trusted.
+        this.tainted = true;
+        this.onStderr(`[harness] unsolicited adapter output discarded: ${read.line.slice(0, 200)}\n`);
+        return;
+      case 'error':
+        this.fail(read.error);
+        return;
+      case 'reply':
+        this.settle();
+        pending!.resolve(read.value);
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      this.fail(new AdapterProtocolError('garbage', `reply is not JSON: ${JSON.stringify(line.slice(0, 200))}${line.length > 200 ? '...' : ''}`));
-      return;
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      this.fail(new AdapterProtocolError('garbage', `reply is not a JSON object: ${line.slice(0, 200)}`));
-      return;
-    }
-    const id = (value as { id?: unknown }).id;
-    if (id !== pending.id) {
-      this.fail(new AdapterProtocolError('wrong-id', `expected a reply to request ${pending.id}, got id ${JSON.stringify(id) ?? 'undefined'}`));
-      return;
-    }
-    const problem = pending.validate(value);
-    if (problem !== undefined) {
-      this.fail(new AdapterProtocolError('invalid-reply', problem));
-      return;
-    }
-    this.settle();
-    pending.resolve(value);
   }
 
   private settle(): void {
@@ -372,6 +435,7 @@ class Session {
       reject: () => undefined,
       timer: setTimeout(() => undefined, 0),
     };
+    this.sentIds.add(id);
     this.child.stdin?.write(JSON.stringify({ id, type: 'bye' }) + '\n');
     this.child.stdin?.end();
     let timer: NodeJS.Timeout | undefined;
@@ -412,6 +476,8 @@ export class AdapterClient {
   hello: HelloReply | undefined;
   /** How many adapter processes were started (1 plus the restarts). */
   starts = 0;
+  /** How many late replies (echoing the id of an already answered request) were discarded, each with a diagnostic on the adapter's stderr stream. */
+  lateReplies = 0;
 
   /**
    * @param command - the adapter command, run by the shell
@@ -541,6 +607,7 @@ export class AdapterClient {
         this.endSession(dead);
         if (this.session === dead) this.session = undefined;
       },
+      () => this.lateReplies++,
     );
     this.session = session;
     const validators = protocolValidators();

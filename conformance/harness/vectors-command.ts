@@ -70,8 +70,15 @@ export type VectorVerdict =
 export interface VectorsReport {
   /** The harness's protocol version. */
   readonly protocolVersion: number;
-  /** The adapter command and what its last handshake said. */
-  readonly adapter: { readonly command: string; readonly name: string | null; readonly version: string | null; readonly ledgers: readonly string[] | null; readonly starts: number };
+  /** The adapter command, what its last handshake said, its starts and the late replies discarded. */
+  readonly adapter: {
+    readonly command: string;
+    readonly name: string | null;
+    readonly version: string | null;
+    readonly ledgers: readonly string[] | null;
+    readonly starts: number;
+    readonly lateReplies: number;
+  };
   /** Where the vectors came from. */
   readonly vectors: string;
   /** The id filter, if any. */
@@ -186,6 +193,7 @@ export async function runAdapterVectors(options: VectorsCommandOptions, onVerdic
       version: client.hello?.version ?? null,
       ledgers: client.hello?.ledgers ?? null,
       starts: client.starts,
+      lateReplies: client.lateReplies,
     },
     vectors: resolve(options.vectors),
     filter: options.filter ?? null,
@@ -301,6 +309,9 @@ export async function vectorsCommand(argv: readonly string[], io: CommandIo = PR
   });
   const who = report.adapter.name === null ? '' : ` (${report.adapter.name} ${report.adapter.version})`;
   io.out(`adapter${who} started ${report.adapter.starts} time${report.adapter.starts === 1 ? '' : 's'}; ${report.total} vectors in ${report.seconds.toFixed(1)} s\n`);
+  if (report.adapter.lateReplies > 0) {
+    io.out(`WARNING: the adapter sent ${report.adapter.lateReplies} late repl${report.adapter.lateReplies === 1 ? 'y' : 'ies'} (the id of a request it had already answered): discarded\n`);
+  }
   io.out(`${summaryLine(report)}\n`);
   if (options.jsonReport !== undefined) {
     mkdirSync(dirname(resolve(options.jsonReport)), { recursive: true });

@@ -42,6 +42,41 @@ describe('hostile adapters', () => {
     expect(report).toMatchObject({ passed: 4, failed: 0, skipped: 0, errors: 1 });
   });
 
+  it('a reply after the deadline (vector 2 answered late): vector 2 is a timeout, and the late reply is never taken as vector 3\'s answer', async () => {
+    const report = await runAdapterVectors(
+      parseVectorsOptions(['--adapter', fixture('late', `LATE_REPLY_MS=1500 ${once()}`), '--filter', FILTER, '--timeout', '1000', '--stderr', 'capture']),
+    );
+    expect(report.results.map((result) => result.status)).toEqual(['pass', 'error', 'pass', 'pass', 'pass']);
+    expect(report.results[1]).toMatchObject({ status: 'error', kind: 'timeout' });
+    expect(report.adapter.starts).toBe(2);
+    expect(report.adapter.lateReplies).toBe(0); // the timed-out process was ended: its reply reached nobody
+  });
+
+  it('a late reply while the next request is pending (a second answer to vector 2) is discarded with a diagnostic: vector 3 gets its own reply', async () => {
+    const io = capture();
+    const dir = mkdtempSync(join(tmpdir(), 'harness-duplicate-'));
+    const code = await vectorsCommand(['--adapter', fixture('duplicate'), '--filter', FILTER, '--json-report', join(dir, 'report.json')], io);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Awaited<ReturnType<typeof runAdapterVectors>>;
+    expect(report.results.map((result) => result.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(report.adapter).toMatchObject({ starts: 1, lateReplies: 1 });
+    expect(io.stdout()).toContain('WARNING: the adapter sent 1 late reply (the id of a request it had already answered): discarded');
+    expect(code).toBe(0);
+  });
+
+  it('the late reply diagnostic names the request it answered', async () => {
+    const client = new AdapterClient(fixture('duplicate'), { stderr: 'capture' });
+    const vectors = loadVectors(join(ROOT, 'vectors')).filter((v) => v.id.startsWith(FILTER));
+    try {
+      const replies = [];
+      for (const vector of vectors.slice(0, 3)) replies.push(await client.execute(vector.context, vector.preState, vector.transactions.map((t) => t.hex)));
+      expect(replies.map((reply) => reply.id)).toEqual([2, 3, 4]); // 1 is the handshake
+      expect(client.takeStderr()).toContain('[harness] discarded a late reply to request 3 (that request was already answered); still waiting for request 4');
+      expect(client.lateReplies).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('the command prints the error and the summary, and exits 1', async () => {
     const io = capture();
     const code = await vectorsCommand(['--adapter', fixture('crash', once()), '--filter', FILTER], io);
