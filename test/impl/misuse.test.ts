@@ -357,6 +357,7 @@ describe('R1-R5 hostile inputs to the public API', () => {
 
   // Valid inputs are drawn about half the time for each argument, so that each check is
   // reached behind valid earlier arguments and some blocks are executed.
+  const hostileRuns = Math.max(150, Number(process.env['FC_NUM_RUNS'] ?? 0));
   it('applyBlock, executeBlock and executeBlockOn throw only InvalidInputError, agree, and write nothing when they throw', async () => {
     const executors = [makeExecutor({ workers: 0 }), makeExecutor({ workers: 2 })];
     const counts = { runs: 0, refused: 0, accepted: 0, byCode: {} as Record<string, number>, prototypeKeys: 0 };
@@ -392,10 +393,10 @@ describe('R1-R5 hostile inputs to the public API', () => {
           expect(inner.readState()).toBe(pre);
         }
       }),
-      { numRuns: Number(process.env['FC_NUM_RUNS'] ?? 150) },
+      { numRuns: hostileRuns },
     );
     console.log(`hostile inputs: ${JSON.stringify(counts)}`);
-    expect(counts.runs).toBe(Number(process.env['FC_NUM_RUNS'] ?? 150));
+    expect(counts.runs).toBe(hostileRuns);
     for (const code of ['InvalidContext', 'InvalidState', 'InvalidTransactions']) expect(counts.byCode[code] ?? 0, code).toBeGreaterThan(0);
     expect(counts.accepted).toBeGreaterThan(0);
     expect(unhandled).toEqual([]);
