@@ -4,11 +4,11 @@
  * @module vector-runner
  */
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareOutcomes, formatDifference } from './compare.ts';
 import type { BlockExecutor } from './executor-under-test.ts';
-import { readVectorBlock, resultToJson, type Vector } from './vectors/format.ts';
+import { readVectorBlock, readVectorFile, resultToJson, type Vector } from './vectors/format.ts';
 
 /** One failing vector. */
 export interface VectorFailure {
@@ -37,6 +37,7 @@ export interface VectorRunSummary {
  *
  * @param directory - the vectors directory
  * @returns the vectors, sorted by id
+ * @throws VectorFileError when a vector file is unreadable, not JSON, not a vector, or its block cannot be read
  * @example
  * const vectors = loadVectors('vectors');
  */
@@ -46,7 +47,7 @@ export function loadVectors(directory: string): Vector[] {
     const folder = join(directory, category);
     if (category === 'schema' || !statSync(folder).isDirectory()) continue;
     for (const file of readdirSync(folder).sort()) {
-      if (file.endsWith('.json')) vectors.push(JSON.parse(readFileSync(join(folder, file), 'utf8')) as Vector);
+      if (file.endsWith('.json')) vectors.push(readVectorFile(join(folder, file)));
     }
   }
   return vectors.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -8,11 +8,11 @@
  * @module harness/vectors-command
  */
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareOutcomes, type Difference } from '../compare.ts';
-import type { Vector } from '../vectors/format.ts';
+import { readVectorFile, type Vector } from '../vectors/format.ts';
 import { AdapterClient, AdapterProtocolError, DEFAULT_MAX_LINE_BYTES, DEFAULT_TIMEOUT_MS, type AdapterFailureKind } from './client.ts';
 import { integerOption, parseArguments, PROCESS_IO, type CommandIo } from './options.ts';
 import { outcomeOf, PROTOCOL_VERSION } from './protocol.ts';
@@ -123,17 +123,13 @@ export function parseVectorsOptions(argv: readonly string[]): VectorsCommandOpti
   };
 }
 
-function isVector(value: unknown): value is Vector {
-  return value !== null && typeof value === 'object' && 'id' in value && 'expected' in value && 'transactions' in value;
-}
-
 /**
  * Load vectors from a file, a directory of vector files, or a vectors directory with
  * category folders (`schema/` and `index.json` are skipped), sorted by id.
  *
  * @param path - the file or directory
  * @returns the vectors
- * @throws Error when the path does not exist or a file is not a vector
+ * @throws Error when the path does not exist; VectorFileError when a file is unreadable, not JSON, not a vector, or its block cannot be read
  * @example
  * loadVectorsFrom('conformance-failures/fuzz-20250101-120000')
  */
@@ -150,11 +146,7 @@ export function loadVectorsFrom(path: string): Vector[] {
   };
   if (statSync(path).isDirectory()) walk(path, 0);
   else files.push(path);
-  const vectors = files.map((file) => {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (!isVector(value)) throw new Error(`${file} is not a test vector`);
-    return value;
-  });
+  const vectors = files.map(readVectorFile);
   return vectors.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

@@ -13,7 +13,9 @@
  * @module vector-format
  */
 
+import { readFileSync } from 'node:fs';
 import { blake3 } from '@noble/hashes/blake3.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import {
   applyBlock,
   bytesToHex,
@@ -393,4 +395,92 @@ export function readVectorBlock(vector: Vector): VectorBlock {
     context: contextFromJson(vector.context),
     transactions: vector.transactions.map((transaction) => hexToBytes(transaction.hex)),
   };
+}
+
+/** Where the vector JSON Schema lives. */
+export const VECTOR_SCHEMA_URL = new URL('../../vectors/schema/vector.schema.json', import.meta.url);
+
+/** A vector file (or text) that cannot be loaded: not readable, not JSON, not a vector, or a block that cannot be read. */
+export class VectorFileError extends Error {
+  /**
+   * @param source - the file (or a name for the text)
+   * @param detail - what is wrong
+   */
+  constructor(
+    readonly source: string,
+    readonly detail: string,
+  ) {
+    super(`${source} is not a valid test vector: ${detail}`);
+    this.name = 'VectorFileError';
+  }
+}
+
+let vectorValidator: ValidateFunction<Vector> | undefined;
+
+function validateVectorSchema(value: unknown): string | undefined {
+  if (!vectorValidator) {
+    const ajv = new Ajv2020({ allErrors: false, strict: true });
+    vectorValidator = ajv.compile<Vector>(JSON.parse(readFileSync(VECTOR_SCHEMA_URL, 'utf8')) as object);
+  }
+  if (vectorValidator(value)) return undefined;
+  return (vectorValidator.errors ?? [])
+    .slice(0, 3)
+    .map((error) => `${error.instancePath || '(vector)'} ${error.message ?? 'is invalid'}`)
+    .join('; ') || 'does not match the vector schema';
+}
+
+/**
+ * Read a vector from JSON text: it must parse, match `vectors/schema/vector.schema.json`
+ * (so no unknown member, `__proto__` included, no value of the wrong type, no number
+ * where a decimal string belongs) and its block must be readable by
+ * {@link readVectorBlock} (amounts within u64, a well-formed state). Total over any
+ * text: anything else is a {@link VectorFileError}.
+ *
+ * @param text - the file's text
+ * @param source - the file name, for messages
+ * @returns the vector
+ * @throws VectorFileError when the text is not a usable vector
+ * @example
+ * const vector = parseVector(readFileSync(file, 'utf8'), file);
+ */
+export function parseVector(text: string, source: string): Vector {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new VectorFileError(source, `not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  let problem: string | undefined;
+  try {
+    problem = validateVectorSchema(value);
+  } catch (error) {
+    problem = `could not be checked against the schema (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (problem !== undefined) throw new VectorFileError(source, problem);
+  const vector = value as Vector;
+  try {
+    readVectorBlock(vector);
+  } catch (error) {
+    throw new VectorFileError(source, `its block cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return vector;
+}
+
+/**
+ * Read and check one vector file ({@link parseVector}).
+ *
+ * @param file - the path of a `.json` vector file
+ * @returns the vector
+ * @throws VectorFileError when the file cannot be read or is not a usable vector
+ * @example
+ * const vector = readVectorFile('vectors/rules/r22-sender-is-receiver.json');
+ */
+export function readVectorFile(file: string): Vector {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new VectorFileError(file, `cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return parseVector(text, file);
 }

@@ -3,13 +3,23 @@
  * request of the run. That vector is reported as an error of the right kind, the adapter
  * is restarted with a fresh handshake, and every later vector still passes.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AdapterClient, AdapterProtocolError, adapterExecutor, AdapterSkipError, AdapterReportedError } from '../../conformance/harness/client.ts';
+import {
+  AdapterClient,
+  AdapterProtocolError,
+  adapterExecutor,
+  AdapterSkipError,
+  AdapterReportedError,
+  blockResultFromReply,
+  parseReplyLine,
+} from '../../conformance/harness/client.ts';
+import { executeReplyProblem, type ResultReply } from '../../conformance/harness/protocol.ts';
 import { runAdapterVectors, parseVectorsOptions, vectorsCommand } from '../../conformance/harness/vectors-command.ts';
-import { readVectorBlock } from '../../conformance/vectors/format.ts';
+import { parseVector, readVectorBlock, VectorFileError } from '../../conformance/vectors/format.ts';
 import { loadVectors } from '../../conformance/vector-runner.ts';
 import { capture, fixture, killPids, processRunning, ROOT, runCli } from './support.ts';
 
@@ -164,5 +174,161 @@ describe('the harness always ends', () => {
     } finally {
       killPids(pidsIn(pidsFile));
     }
+  });
+});
+
+describe('hostile input to the reply parser and the vector loader', () => {
+  type Tag = 'prototype-key' | 'huge-number' | 'wrong-type' | 'string-for-number' | 'deep-nesting' | 'truncated' | 'arbitrary-json' | 'duplicate-entry';
+  interface HostileCase {
+    readonly target: 'reply' | 'vector';
+    readonly text: string;
+    readonly tags: readonly Tag[];
+  }
+  type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+  type Path = readonly (string | number)[];
+
+  const sample = loadVectors(join(ROOT, 'vectors')).find((vector) => vector.id === 'rejection-sender-is-receiver')!;
+  const REPLY_ID = 7;
+  const bases: Record<HostileCase['target'], Json> = {
+    reply: { id: REPLY_ID, type: 'result', ...sample.expected } as unknown as Json,
+    vector: sample as unknown as Json,
+  };
+  const pathsOf = (value: Json, prefix: Path = []): Path[] => {
+    const own: Path[] = [prefix];
+    if (Array.isArray(value)) return own.concat(...value.map((item, index) => pathsOf(item, [...prefix, index])));
+    if (value !== null && typeof value === 'object') return own.concat(...Object.entries(value).map(([key, item]) => pathsOf(item, [...prefix, key])));
+    return own;
+  };
+  const paths = { reply: pathsOf(bases.reply), vector: pathsOf(bases.vector) };
+  const at = (value: Json, path: Path): Json => path.reduce<Json>((node, key) => (node as Record<string | number, Json>)[key]!, value);
+  const PLACEHOLDER = '\u0000hostile\u0000';
+  /** The base document as text with the value at `path` replaced by `replacement` (raw JSON text). */
+  const replaced = (target: HostileCase['target'], path: Path, replacement: string): string => {
+    if (path.length === 0) return replacement;
+    const copy = JSON.parse(JSON.stringify(bases[target])) as Json;
+    const parent = at(copy, path.slice(0, -1)) as Record<string | number, Json>;
+    parent[path[path.length - 1]!] = PLACEHOLDER;
+    return JSON.stringify(copy).replace(JSON.stringify(PLACEHOLDER), replacement);
+  };
+  const target = fc.constantFrom<HostileCase['target']>('reply', 'vector');
+  const pathIn = (where: HostileCase['target'], keep: (value: Json) => boolean = () => true) =>
+    fc.constantFrom(...paths[where].filter((path) => path.length > 0 && keep(at(bases[where], path))));
+  const wrongTyped = (original: Json) =>
+    fc
+      .oneof(fc.constant<Json>(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 8 }), fc.constant<Json>([]), fc.constant<Json>({}), fc.constant<Json>([1, 'a', null]))
+      .filter((value) => typeof value !== typeof original || Array.isArray(value) !== Array.isArray(original) || (value === null) !== (original === null));
+
+  const hostileCase: fc.Arbitrary<HostileCase> = target.chain((where) =>
+    fc.oneof(
+      // A value of another type anywhere.
+      pathIn(where).chain((path) => wrongTyped(at(bases[where], path)).map((value) => ({ target: where, text: replaced(where, path, JSON.stringify(value)), tags: ['wrong-type'] as Tag[] }))),
+      // Huge or odd numbers, as JSON numbers (wrong type where a string belongs) or decimal strings out of u64.
+      pathIn(where).chain((path) =>
+        fc.constantFrom('1e400', '-1e400', '18446744073709551616', '1' + '0'.repeat(400), '-1', '0.5', '"18446744073709551616"', '"' + '9'.repeat(400) + '"', '"-1"', '"1e3"').map((number) => ({
+          target: where,
+          text: replaced(where, path, number),
+          tags: (number.startsWith('"') ? ['huge-number'] : ['huge-number', 'wrong-type']) as Tag[],
+        })),
+      ),
+      // A string where a number is expected (ids, chain ids, thresholds, versions).
+      pathIn(where, (value) => typeof value === 'number').map((path) => ({
+        target: where,
+        text: replaced(where, path, JSON.stringify(String(at(bases[where], path)))),
+        tags: ['string-for-number', 'wrong-type'] as Tag[],
+      })),
+      // Prototype keys added to any object (own members, as JSON.parse makes them).
+      fc
+        .tuple(
+          pathIn(where, (value) => value !== null && typeof value === 'object' && !Array.isArray(value)),
+          fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', '__defineGetter__'),
+          fc.constantFrom('{"polluted":true}', 'null', '1', '"x"', '[]', '{"id":7,"type":"result"}'),
+        )
+        .map(([path, key, value]) => {
+          const object = at(bases[where], path) as Record<string, Json>;
+          const members = Object.entries(object).map(([name, member]) => `${JSON.stringify(name)}:${JSON.stringify(member)}`);
+          const text = `{${JSON.stringify(key)}:${value}${members.length ? ',' : ''}${members.join(',')}}`;
+          return { target: where, text: path.length === 0 ? text : replaced(where, path, text), tags: ['prototype-key'] as Tag[] };
+        }),
+      // Deep nesting, anywhere, up to 20,000 levels.
+      fc.tuple(fc.option(pathIn(where), { nil: undefined }), fc.integer({ min: 50, max: 20_000 }), fc.boolean()).map(([path, depth, arrays]) => {
+        const deep = arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '0' + '}'.repeat(depth);
+        return { target: where, text: path === undefined ? deep : replaced(where, path, deep), tags: ['deep-nesting'] as Tag[] };
+      }),
+      // Well-typed but inconsistent: an entry of a non-empty list (accounts, balances, assets, receipts, ...) repeated.
+      pathIn(where, (value) => Array.isArray(value) && value.length > 0).map((path) => {
+        const list = at(bases[where], path) as Json[];
+        return { target: where, text: replaced(where, path, JSON.stringify([list[0], ...list])), tags: ['duplicate-entry'] as Tag[] };
+      }),
+      // Truncated JSON.
+      fc.integer({ min: 0, max: JSON.stringify(bases[where]).length - 1 }).map((cut) => ({ target: where, text: JSON.stringify(bases[where]).slice(0, cut), tags: ['truncated'] as Tag[] })),
+      // Any JSON value at all.
+      fc.jsonValue({ maxDepth: 4 }).map((value) => ({ target: where, text: JSON.stringify(value) ?? 'null', tags: ['arbitrary-json'] as Tag[] })),
+    ),
+  );
+
+  const runs = Math.max(600, Number(process.env['FC_NUM_RUNS'] ?? 0));
+
+  it(`${runs} hostile texts: every reply gets a typed verdict, every vector a VectorFileError or a usable vector, nothing else is thrown and nothing is written`, async () => {
+    const tags = new Map<Tag, number>();
+    const outcomes = new Map<string, number>();
+    const count = (map: Map<string, number>, key: string): void => void map.set(key, (map.get(key) ?? 0) + 1);
+    const dir = mkdtempSync(join(tmpdir(), 'harness-hostile-input-'));
+    let commandChecks = 0;
+    await fc.assert(
+      fc.asyncProperty(hostileCase, async (hostile) => {
+        for (const tag of hostile.tags) count(tags as Map<string, number>, tag);
+        if (hostile.target === 'reply') {
+          const read = parseReplyLine(hostile.text, { id: REPLY_ID, validate: executeReplyProblem }, new Set([1, 2, 3, 4, 5, 6, REPLY_ID]));
+          if (read.kind === 'error') {
+            expect(read.error).toBeInstanceOf(AdapterProtocolError);
+            count(outcomes, `reply ${read.error.kind}`);
+          } else if (read.kind === 'reply') {
+            // Schema-valid: reading it as a block result either works or is an invalid-reply error.
+            try {
+              const value = read.value as ResultReply | { type: 'error' | 'skip' };
+              if (value.type === 'result') blockResultFromReply(value as ResultReply);
+              count(outcomes, 'reply accepted');
+            } catch (error) {
+              expect(error).toBeInstanceOf(AdapterProtocolError);
+              count(outcomes, 'reply unusable (invalid-reply)');
+            }
+          } else {
+            count(outcomes, `reply ${read.kind}`);
+          }
+          return;
+        }
+        try {
+          const vector = parseVector(hostile.text, 'hostile.json');
+          readVectorBlock(vector);
+          count(outcomes, 'vector accepted');
+        } catch (error) {
+          expect(error).toBeInstanceOf(VectorFileError);
+          count(outcomes, 'vector rejected');
+          // Through the command (--vectors FILE): the same typed error before any adapter starts, and no report written.
+          if (commandChecks < 25) {
+            commandChecks++;
+            const file = join(dir, `hostile-${commandChecks}.json`);
+            const report = join(dir, `report-${commandChecks}.json`);
+            writeFileSync(file, hostile.text);
+            await expect(vectorsCommand(['--adapter', fixture('crash'), '--vectors', file, '--json-report', report], capture())).rejects.toBeInstanceOf(VectorFileError);
+            expect(existsSync(report)).toBe(false);
+          }
+        }
+      }),
+      { numRuns: runs, seed: 20_261_202 },
+    );
+    // Nothing leaked onto the shared prototypes.
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const total = [...outcomes.values()].reduce((sum, n) => sum + n, 0);
+    console.log(
+      `hostile input: ${total} runs; generated ${[...tags].map(([tag, n]) => `${n} ${tag}`).join(', ')}; outcomes ${[...outcomes].sort().map(([outcome, n]) => `${n} ${outcome}`).join(', ')}; ${commandChecks} rejected files through the vectors command`,
+    );
+    expect(total).toBe(runs);
+    for (const tag of ['prototype-key', 'huge-number', 'wrong-type', 'string-for-number', 'deep-nesting', 'truncated', 'arbitrary-json', 'duplicate-entry'] as const) expect(tags.get(tag) ?? 0, tag).toBeGreaterThan(runs / 40);
+    // Both targets are hit, and replies fail in several distinct ways.
+    expect(outcomes.get('vector rejected') ?? 0).toBeGreaterThan(runs / 10);
+    expect([...outcomes.keys()].filter((outcome) => outcome.startsWith('reply ')).length).toBeGreaterThanOrEqual(3);
+    expect(commandChecks).toBe(25);
   });
 });
