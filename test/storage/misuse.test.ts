@@ -7,7 +7,7 @@
  * writer's lock is stale), and a read-only reader in another process sees every commit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { open } from 'lmdb';
@@ -239,6 +239,25 @@ describe('one writer per store', () => {
     expect(existsSync(join(path, WRITER_LOCK_FILE))).toBe(false);
     const again = LmdbStorage.open(path);
     await again.close();
+  });
+
+  it('a lock file naming another live process is Locked; garbage, an empty file or this process’s own id without an open is taken over', async () => {
+    const storage = openStore();
+    const path = storage.path;
+    await storage.close();
+    const lock = join(path, WRITER_LOCK_FILE);
+    // This test's parent process is alive and is not this process.
+    writeFileSync(lock, `${process.ppid} 0123456789abcdef\n`);
+    expect(caught(() => LmdbStorage.open(path))).toMatchObject({ code: 'Locked', message: `the store at ${path} is open for writing by process ${process.ppid}` });
+    expect(readFileSync(lock, 'utf8')).toBe(`${process.ppid} 0123456789abcdef\n`);
+    for (const stale of ['garbage', '', `${process.pid} 0123456789abcdef\n`]) {
+      // Garbage, an empty file, or this process's own id without an open of ours: stale.
+      writeFileSync(lock, stale);
+      const taken = LmdbStorage.open(path);
+      expect(readFileSync(lock, 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f]{16}\n$`));
+      await taken.close();
+      expect(existsSync(lock)).toBe(false);
+    }
   });
 
   it('a read-only store refuses commits with ReadOnly', async () => {
