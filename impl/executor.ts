@@ -436,7 +436,7 @@ export class ParallelExecutor {
       const stateRoot = storage.stateRootAfter(blockWrites);
       // A store that reports no position (nothing committed yet, or no readMeta) has no
       // base to be checked against; the in-process queue is all that orders its blocks.
-      const meta = base === undefined ? ({ topoheight: context.topoheight, stateRoot } as unknown as CommitMeta) : { topoheight: context.topoheight, stateRoot, base };
+      const meta: CommitMeta = { topoheight: context.topoheight, stateRoot, base };
       storage.commit(blockWrites, meta);
       recordStats(performance.now() - applied);
       return appliedWithStoredState(storage, context.topoheight, receipts, feeTotal as U64, stateRoot);

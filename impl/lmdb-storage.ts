@@ -627,27 +627,28 @@ export class LmdbStorage implements Storage {
   commit(writes: BlockWrites, meta?: CommitMeta): void {
     this.#check();
     if (meta === undefined) throw new StorageError('MissingMeta', 'LmdbStorage.commit needs the topoheight, state root and base of the block');
-    if ((meta.base as ChainPosition | undefined) === undefined) throw new StorageError('MissingMeta', 'LmdbStorage.commit needs the base (topoheight and state root) the block was executed against');
+    const { base } = meta;
+    if (base === undefined) throw new StorageError('MissingMeta', 'LmdbStorage.commit needs the base (topoheight and state root) the block was executed against');
     if (this.#readOnly) throw new StorageError('ReadOnly', `the store at ${this.path} is open read-only`);
     checkChainPosition(meta, 'commit');
-    checkChainPosition(meta.base, 'base');
+    checkChainPosition(base, 'base');
     checkBlockWrites(writes);
     try {
-      this.#env.transactionSync(() => this.#write(writes, meta));
+      this.#env.transactionSync(() => this.#write(writes, meta, base));
     } catch (error) {
       throw asStorageError(this.path, 'committing to', error);
     }
   }
 
   /** The body of {@link LmdbStorage.commit}'s write transaction (a throw aborts it). */
-  #write(writes: BlockWrites, meta: CommitMeta): void {
+  #write(writes: BlockWrites, meta: CommitMeta, base: ChainPosition): void {
     {
       // Checked inside the write transaction: no other writer can slip in between.
       const stored = this.#requireMeta();
-      if (stored.topoheight !== meta.base.topoheight || stored.stateRoot !== meta.base.stateRoot) {
+      if (stored.topoheight !== base.topoheight || stored.stateRoot !== base.stateRoot) {
         throw new StorageError(
           'StaleBase',
-          `cannot commit topoheight ${meta.topoheight}: it was executed against topoheight ${meta.base.topoheight} (root ${meta.base.stateRoot}), but the store is at topoheight ${stored.topoheight} (root ${stored.stateRoot})`,
+          `cannot commit topoheight ${meta.topoheight}: it was executed against topoheight ${base.topoheight} (root ${base.stateRoot}), but the store is at topoheight ${stored.topoheight} (root ${stored.stateRoot})`,
         );
       }
       const last = stored.topoheight;

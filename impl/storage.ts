@@ -25,9 +25,11 @@ export interface CommitMeta extends ChainPosition {
    * returned before the block's first read. A persistent store refuses the commit
    * (`'StaleBase'`, nothing written) unless it is still at exactly this position, checked
    * inside its write transaction, so a block executed against an older state can never
-   * overwrite a newer one (no lost update).
+   * overwrite a newer one (no lost update). `undefined` when the store reported no position
+   * (it has no `readMeta`, or no chain yet); a store that keeps a chain refuses that
+   * (`'MissingMeta'`).
    */
-  readonly base: ChainPosition;
+  readonly base: ChainPosition | undefined;
 }
 
 /** Why a store refused an operation (see {@link StorageError}). */

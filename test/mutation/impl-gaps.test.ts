@@ -15,6 +15,7 @@ import {
   computeStateRootFast,
   StorageError,
   type BlockWrites,
+  type ChainPosition,
   type CommitMeta,
   type Storage,
   getCounter,
@@ -42,6 +43,7 @@ import {
   decodeTransaction,
   decodeTransactionFields,
   encodeTransaction,
+  InvalidInputError,
   TOS_ASSET,
   toU64,
   type BlockContext,
@@ -245,8 +247,8 @@ describe('R29 R30 R33 apply chunks in the calling thread (buildApplyTask, runApp
 
 describe('executor options and fault injection', () => {
   it('workers must be a whole number >= 0', () => {
-    expect(() => new ParallelExecutor({ workers: -1 })).toThrow(RangeError);
-    expect(() => new ParallelExecutor({ workers: 1.5 })).toThrow(RangeError);
+    expect(() => new ParallelExecutor({ workers: -1 })).toThrow(InvalidInputError);
+    expect(() => new ParallelExecutor({ workers: 1.5 })).toThrow(InvalidInputError);
     expect(() => new ParallelExecutor({ workers: 0 })).not.toThrow();
   });
 
@@ -385,7 +387,7 @@ describe('R33 a store with stateRootAfter (the persistent-store path)', () => {
   /** A minimal persistent store: MemoryStorage plus meta and a root computed before commit. */
   class RootedStore implements Storage {
     readonly inner: MemoryStorage;
-    meta: CommitMeta | undefined;
+    meta: ChainPosition | undefined;
     readonly commits: (CommitMeta | undefined)[] = [];
     constructor(state: State) {
       this.inner = new MemoryStorage(state);
@@ -421,7 +423,7 @@ describe('R33 a store with stateRootAfter (the persistent-store path)', () => {
     const result = await executor.executeBlockOn(store, blockContext, block(0n));
     const spec = applyBlock(pre, blockContext, block(0n));
     expect(toComparable(result)).toEqual(toComparable(spec));
-    expect(store.commits).toEqual([{ topoheight: 10n, stateRoot: spec.ok ? spec.stateRoot : '' }]);
+    expect(store.commits).toEqual([{ topoheight: 10n, stateRoot: spec.ok ? spec.stateRoot : '', base: undefined }]);
   });
 
   it('R33: reading a post-state after a later block was committed is a StorageError StaleState; before, it is the committed state', async () => {
