@@ -4,7 +4,8 @@
  * `tos-conformance [run]` runs every committed vector and every conformance property
  * against the built-in executor, with live progress, a summary table and a non-zero exit
  * on any failure. Options: `--runs N` (generated blocks in all, default 1000), `--seed S`,
- * `--path P` (with `--only`, replays a failure), `--only NAME`, `--workers W`, `--json`,
+ * `--path P` (with `--only` and `--seed`, replays a failure; a path that does not lead to a
+ * failing case ends with exit code 2), `--only NAME`, `--workers W`, `--json`,
  * `--failures-dir DIR` (default `vectors/regressions`).
  *
  * @module cli

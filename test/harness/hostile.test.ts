@@ -21,6 +21,7 @@ import { executeReplyProblem, type ResultReply } from '../../conformance/harness
 import { runAdapterVectors, parseVectorsOptions, vectorsCommand } from '../../conformance/harness/vectors-command.ts';
 import { parseVector, readVectorBlock, VectorFileError } from '../../conformance/vectors/format.ts';
 import { loadVectors } from '../../conformance/vector-runner.ts';
+import { main } from '../../conformance/cli.ts';
 import { capture, fixture, killPids, processRunning, ROOT, runCli } from './support.ts';
 
 const FILTER = 'rejection-overflow'; // 5 small vectors
@@ -178,6 +179,7 @@ describe('the harness always ends', () => {
 });
 
 describe('hostile input to the reply parser and the vector loader', () => {
+  const pidsIn = (file: string): number[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
   type Tag = 'prototype-key' | 'huge-number' | 'wrong-type' | 'string-for-number' | 'deep-nesting' | 'truncated' | 'arbitrary-json' | 'duplicate-entry';
   interface HostileCase {
     readonly target: 'reply' | 'vector';
@@ -330,5 +332,24 @@ describe('hostile input to the reply parser and the vector loader', () => {
     expect(outcomes.get('vector rejected') ?? 0).toBeGreaterThan(runs / 10);
     expect([...outcomes.keys()].filter((outcome) => outcome.startsWith('reply ')).length).toBeGreaterThanOrEqual(3);
     expect(commandChecks).toBe(25);
+  });
+
+  it('through the CLI, a vector file that is not a usable vector exits 2 naming the file, before any adapter starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'harness-bad-vector-'));
+    const file = join(dir, 'truncated.json');
+    writeFileSync(file, JSON.stringify(sample).slice(0, 500));
+    const pidsFile = join(dir, 'pids');
+    const errors: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(['vectors', '--adapter', fixture('orphan', `ORPHAN_PIDS_FILE=${pidsFile}`), '--vectors', file, '--json-report', join(dir, 'report.json')])).toBe(2);
+    } finally {
+      process.stderr.write = original;
+      killPids(pidsIn(pidsFile));
+    }
+    expect(errors.join('')).toContain(`${file} is not a valid test vector: not JSON`);
+    expect(existsSync(pidsFile)).toBe(false); // the adapter never started
+    expect(existsSync(join(dir, 'report.json'))).toBe(false);
   });
 });
