@@ -1,5 +1,5 @@
 /**
- * The apply-stage cost model (ARCHITECTURE step 3): should a level of independent
+ * The apply-stage cost model (docs/architecture.md, step 3): should a level of independent
  * transactions be applied on the calling thread, or split into chunks for the workers?
  *
  * Applying a transaction on the calling thread costs a few microseconds; shipping a chunk to

@@ -1,5 +1,5 @@
 /**
- * The production parallel executor (ARCHITECTURE "The parallel executor").
+ * The production parallel executor (docs/architecture.md).
  *
  * 1. **Stateless stage**: decode, hash and verify every signature of the block on a
  *    piscina pool, in packed batches, while the main thread decodes (without hashing)

@@ -1,5 +1,5 @@
 /**
- * Access sets and the two schedulers (ARCHITECTURE step 2).
+ * Access sets and the two schedulers (docs/architecture.md, step 2).
  *
  * A transaction's access set is every piece of state it may read or write: its source,
  * its destinations and, for a TOS burn, the burned supply. (The pre-block state that

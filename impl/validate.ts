@@ -1,5 +1,5 @@
 /**
- * The executor's own checks of what it is given (SEMANTICS "Input validation"): block
+ * The executor's own checks of what it is given (docs/semantics.md, "Input validation"): block
  * contexts, pre-states, transaction lists and executor options.
  *
  * Written independently of the spec's checks, with the same outcome: the same

@@ -1,5 +1,5 @@
 /**
- * The stateless stage (ARCHITECTURE step 1): decode each transaction and check every
+ * The stateless stage (docs/architecture.md, step 1): decode each transaction and check every
  * signature it carries, independently of state, so that it can run on any thread.
  *
  * The owner signature (R26) depends only on the bytes. Multisig signatures (R27) depend on

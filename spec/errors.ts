@@ -1,5 +1,5 @@
 /**
- * The closed list of outcomes other than success (SEMANTICS "The closed list of codes").
+ * The closed list of outcomes other than success (docs/semantics.md, "Codes").
  *
  * A rejected transaction is a value, never an exception: {@link Rejection} is a plain
  * JSON-able object whose `code` comes from the closed union {@link RejectionCode}. A block

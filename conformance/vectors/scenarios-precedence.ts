@@ -1,6 +1,6 @@
 /**
  * The error precedence (category `precedence`): for each adjacent pair of checks
- * (SEMANTICS "Checks, in order"), one vector whose block holds
+ * (docs/semantics.md, "Check order"), one vector whose block holds
  *
  * 1. a transaction failing both checks (expects the earlier code),
  * 2. the same transaction with the earlier problem removed (expects the later code, which

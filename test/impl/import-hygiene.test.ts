@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE "Data flows one way": `impl/` may import the spec's types, codec and
+ * docs/architecture.md (data flows one way, spec to impl): `impl/` may import the spec's types, codec and
  * signature code, never its checks or transitions (like execution-specs' import-hygiene
  * lint). Every `.ts` / `.mjs` file under `impl/` is parsed; every import or re-export that
  * reaches `spec/` is checked:
@@ -170,7 +170,7 @@ function listImplFiles(directory: string): string[] {
 
 const FAKE_FILE = join(IMPL_DIR, 'fake.ts');
 
-describe('import hygiene: impl/ never imports the spec checks or transitions (ARCHITECTURE)', () => {
+describe('import hygiene: impl/ never imports the spec checks or transitions (docs/architecture.md)', () => {
   it('knows the spec exports it reasons about', () => {
     expect(SPEC_EXPORTS.values.get('applyBlock')).toBe('block');
     expect(SPEC_EXPORTS.values.get('decodeTransaction')).toBe('codec');

@@ -1,5 +1,5 @@
 /**
- * Unit tests of the executor's access sets and schedulers (ARCHITECTURE step 2), with
+ * Unit tests of the executor's access sets and schedulers (docs/architecture.md, step 2), with
  * hand-computed expectations.
  */
 import { describe, expect, it } from 'vitest';

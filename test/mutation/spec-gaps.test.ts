@@ -1,7 +1,7 @@
 /**
  * Gaps found by mutation testing of spec/ (docs/mutation.md).
  *
- * Every expected value is worked out by hand from the rules brief (SEMANTICS.md): the code
+ * Every expected value is worked out by hand from the rules (docs/semantics.md): the code
  * and the rule id of each rejection, the bounds of R1/R2/R6, the validation of a pre-state
  * (R3) and the canonical-scalar check of R10/R14.
  */

@@ -1,5 +1,5 @@
 /**
- * The error precedence (SEMANTICS "Checks, in order"):
+ * The error precedence (docs/semantics.md, "Check order"):
  *
  *   R17 decode, R19 fee, R20 reference, R21 account then nonce,
  *   R22 (SenderIsReceiver, TransferExtraDataSize per transfer in order, then TransactionExtraDataSize)

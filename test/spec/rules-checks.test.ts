@@ -1,7 +1,7 @@
 /**
  * R21-R28: every rejection code of the checks, each next to the accepted case it borders.
  *
- * Expected results are worked out by hand from the rules brief (SEMANTICS.md). Balances
+ * Expected results are worked out by hand from the rules (docs/semantics.md). Balances
  * are checked against full expected states written out by hand, with the arithmetic in
  * comments; every transaction whose effects are checked carries an explicit fee well
  * above the required fee (R19: 10_000 per started KiB + 5_000 per transfer + 5_000 per
