@@ -20,6 +20,8 @@ import {
   agreementProperty,
   DECODING_AGREEMENT,
   decodingAgreementProperty,
+  INPUT_AGREEMENT,
+  inputAgreementProperty,
   MULTI_BLOCK,
   multiBlockProperty,
   SCHEDULE_INDEPENDENCE,
@@ -34,6 +36,9 @@ import { fuzzCommand } from './harness/fuzz-command.ts';
 import { demoCommand, stateRootCommand } from './storage-commands.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The agreement property's share of `--runs` (in `run` and in `--variants`). */
+const AGREEMENT_SHARE = 0.5;
 
 /** Parsed command-line options of `run`. */
 export interface RunCommandOptions {
@@ -116,7 +121,7 @@ export function parseRunOptions(argv: readonly string[]): RunCommandOptions {
 export async function variantsCommand(options: RunCommandOptions): Promise<number> {
   const out = options.json ? process.stderr : process.stdout;
   const say = (line: string): void => void out.write(line + '\n');
-  const numRuns = Math.max(1, Math.round(options.runs * 0.55));
+  const numRuns = Math.max(1, Math.round(options.runs * AGREEMENT_SHARE));
   const rows: { defect: string; caught: boolean; runs: number; seconds: number }[] = [];
   say(`tos-conformance: agreement (${numRuns} runs at most) against each broken variant`);
   for (const variant of BROKEN_VARIANTS) {
@@ -222,7 +227,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       close: async () => undefined,
     };
     const plan: { info: PropertyInfo; numRuns: number; blocksPerRun: number; make: () => { property: Parameters<typeof checkProperty>[1]; close?: () => Promise<void> } }[] = [
-      { info: AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * 0.55)), blocksPerRun: 1, make: () => ({ property: agreementProperty(executors) }) },
+      { info: AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * AGREEMENT_SHARE)), blocksPerRun: 1, make: () => ({ property: agreementProperty(executors) }) },
       { info: DECODING_AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * 0.2)), blocksPerRun: 1, make: () => ({ property: decodingAgreementProperty(executors.slice(0, 3)) }) },
       {
         info: SCHEDULE_INDEPENDENCE,
@@ -231,6 +236,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
         make: () => scheduleIndependenceProperty(options.workers || 2),
       },
       { info: MULTI_BLOCK, numRuns: Math.max(1, Math.round((options.runs * 0.15) / 3)), blocksPerRun: 3, make: () => ({ property: multiBlockProperty(countingExecutor) }) },
+      // Last, so the seeds the other properties derive from --seed stay as they were.
+      { info: INPUT_AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * 0.05)), blocksPerRun: 1, make: () => ({ property: inputAgreementProperty(executors) }) },
     ];
     const selected = options.only ? plan.filter((entry) => entry.info.name === options.only) : plan;
     if (selected.length === 0) throw new Error(`unknown property ${options.only}; known: ${plan.map((entry) => entry.info.name).join(', ')}`);

@@ -1,7 +1,7 @@
 /**
  * The suite has teeth (R33): every deliberately broken executor variant, each a bug class
  * of the TOS V3 executor, is caught by the agreement property within the default budget of
- * `npm run conformance` (550 agreement runs), and a caught failure becomes a replayable vector.
+ * `npm run conformance` (500 agreement runs), and a caught failure becomes a replayable vector.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import {
 } from '../../conformance/index.ts';
 import { BROKEN_VARIANTS, brokenExecutor } from '../../conformance/variants/index.ts';
 
-const DEFAULT_AGREEMENT_RUNS = 550;
+const DEFAULT_AGREEMENT_RUNS = 500;
 
 describe('broken variants are caught', () => {
   for (const variant of BROKEN_VARIANTS) {
