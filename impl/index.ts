@@ -6,7 +6,8 @@
  */
 
 export * from './executor.ts';
-export * from './validate.ts';
+// markValidState stays internal: a caller must not be able to mark an unchecked state as checked.
+export { MAX_TASK_TIMEOUT_MS, MAX_WORKERS, validateContextInput, validateOptions, validateStateInput, validateTransactionsInput } from './validate.ts';
 export * from './cost-model.ts';
 export * from './storage.ts';
 export * from './records.ts';
