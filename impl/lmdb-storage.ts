@@ -536,11 +536,12 @@ export class LmdbStorage implements Storage {
   }
 
   /**
-   * {@inheritDoc Storage.readMeta}
+   * The metadata of the last commit: its topoheight and state root.
    *
    * A read-only store first drops its read snapshot, so it sees the latest block another
    * process committed. The metadata is checked against its digest on every read.
    *
+   * @returns the last committed topoheight and state root, or `undefined` when none
    * @throws StorageError `'CorruptState'` when the metadata is malformed or fails its digest
    */
   readMeta(): ChainPosition | undefined {

@@ -98,7 +98,7 @@ function validateAccount(key: unknown, account: unknown): void {
 
 /**
  * Check a pre-state (R1-R3): what {@link createState} builds. Accounts keyed by valid
- * keys, each valid ({@link validateAccount}); registered assets that are valid ids and
+ * keys, each valid (`validateAccount`, above); registered assets that are valid ids and
  * include TOS; a u64 burned supply. Maps and sets cannot hold duplicates, so none are
  * looked for.
  *
