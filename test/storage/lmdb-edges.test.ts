@@ -8,9 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { describe, expect, it } from 'vitest';
-import { LMDB_STORAGE_FORMAT, LmdbStorage, StorageError, type AccountRecord } from '../../impl/index.ts';
+import { LMDB_STORAGE_FORMAT, LmdbStorage, type AccountRecord } from '../../impl/index.ts';
 import { computeStateRoot, createState, stateToJson, TOS_ASSET, type State } from '../../spec/index.ts';
 import { useStorePaths } from '../support/lifetimes.ts';
+import { caught } from '../support/storage.ts';
 
 const freshPath = useStorePaths('tos-lmdb-edges-');
 
@@ -36,16 +37,6 @@ const genesis: State = createState({
 function openWith(state: State = genesis, topoheight = 0n): { path: string; storage: LmdbStorage } {
   const path = freshPath();
   return { path, storage: LmdbStorage.open(path, { genesis: { state, topoheight } }) };
-}
-
-function caught(action: () => unknown): StorageError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof StorageError) return error;
-    throw error;
-  }
-  throw new Error('expected a StorageError');
 }
 
 /** A raw handle on a store's five databases, to corrupt it behind LmdbStorage's back. */

@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { open } from 'lmdb';
 import { describe, expect, it } from 'vitest';
-import { LmdbStorage, MemoryStorage, StorageError, WRITER_LOCK_FILE, type AccountRecord, type BlockWrites, type Storage } from '../../impl/index.ts';
+import { LmdbStorage, MemoryStorage, WRITER_LOCK_FILE, type AccountRecord, type BlockWrites, type Storage } from '../../impl/index.ts';
 import { computeStateRoot, createState, stateToJson, TOS_ASSET, type State } from '../../spec/index.ts';
 import { useStorePaths } from '../support/lifetimes.ts';
+import { caught } from '../support/storage.ts';
 
 const freshPath = useStorePaths('tos-misuse-');
 const CHILD = fileURLToPath(new URL('./helpers/store-child.ts', import.meta.url));
@@ -24,16 +25,6 @@ const BOB = 'b0'.repeat(32);
 const CAROL = 'c4'.repeat(32);
 const MINER = 'ee'.repeat(32);
 const GENESIS: State = createState({ accounts: [{ publicKey: ALICE, nonce: 0n, balances: [[TOS_ASSET, 1_000_000n]] }] });
-
-function caught(action: () => unknown): StorageError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof StorageError) return error;
-    throw error;
-  }
-  throw new Error('expected a StorageError');
-}
 
 /** Alice spends her whole balance (nonce 0) to `to`; the miner gets a fee of 1,000. */
 function spendAll(to: string): BlockWrites {
