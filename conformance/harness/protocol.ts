@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { LedgerModel, ReceiptJson, StateJson } from '../../spec/index.ts';
+import { describeSchemaErrors, type SchemaErrorDescription } from '../schema-errors.ts';
 import type { ContextJson, ExpectedJson } from '../vectors/format.ts';
 
 /** The protocol version this harness speaks. */
@@ -115,6 +116,10 @@ export interface ProtocolValidators {
 }
 
 let validators: ProtocolValidators | undefined;
+/** The parsed schema the validators were compiled from (the same object: error reports match its nodes). */
+let compiledSchema: Record<string, unknown> | undefined;
+/** The value each validator last validated, as ajv keeps its last `errors`. */
+const lastValidated = new WeakMap<ValidateFunction, { readonly value: unknown }>();
 
 /**
  * The protocol schema, parsed.
@@ -127,8 +132,24 @@ export function protocolSchema(): Record<string, unknown> {
   return JSON.parse(readFileSync(PROTOCOL_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
 }
 
+/** A validator that also remembers the value it last validated, for {@link validationMessage}. */
+function remembering<T>(validate: ValidateFunction<T>): ValidateFunction<T> {
+  const wrapped = function (this: unknown, data: unknown, dataCxt?: Parameters<ValidateFunction<T>>[1]): data is T {
+    const valid = validate.call(this, data, dataCxt);
+    wrapped.errors = validate.errors ?? null;
+    lastValidated.set(wrapped, { value: data });
+    return valid;
+  } as ValidateFunction<T>;
+  wrapped.schema = validate.schema;
+  wrapped.schemaEnv = validate.schemaEnv;
+  wrapped.errors = null;
+  return wrapped;
+}
+
 /**
- * The compiled validators of every message (cached).
+ * The compiled validators of every message (cached). They report every error
+ * (`allErrors`, `verbose`), so that {@link describeProtocolErrors} can pick the one that
+ * matters; which messages they accept does not depend on it.
  *
  * @returns the validators
  * @example
@@ -136,9 +157,10 @@ export function protocolSchema(): Record<string, unknown> {
  */
 export function protocolValidators(): ProtocolValidators {
   if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: false, strict: true });
-  ajv.addSchema(protocolSchema());
-  const compile = <T>(name: string): ValidateFunction<T> => ajv.compile<T>({ $ref: `${PROTOCOL_SCHEMA_ID}#/$defs/${name}` });
+  const schema = protocolSchema();
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
+  ajv.addSchema(schema);
+  const compile = <T>(name: string): ValidateFunction<T> => remembering(ajv.compile<T>({ $ref: `${PROTOCOL_SCHEMA_ID}#/$defs/${name}` }));
   validators = {
     helloRequest: compile<HelloRequest>('helloRequest'),
     helloReply: compile<HelloReply>('helloReply'),
@@ -149,46 +171,75 @@ export function protocolValidators(): ProtocolValidators {
     skipReply: compile<SkipReply>('skipReply'),
     errorReply: compile<ErrorReply>('errorReply'),
     byeReply: compile<ByeReply>('byeReply'),
-    anyMessage: ajv.compile<HarnessMessage | AdapterMessage>({ $ref: PROTOCOL_SCHEMA_ID }),
+    anyMessage: remembering(ajv.compile<HarnessMessage | AdapterMessage>({ $ref: PROTOCOL_SCHEMA_ID })),
   };
+  compiledSchema = schema;
   return validators;
 }
 
 /**
- * Describe the first validation error of a validator, in one line.
+ * Why a message failed one of the {@link protocolValidators}, in words and in parts (see
+ * `describeSchemaErrors` in `conformance/schema-errors.ts`): the member, what the schema
+ * allows there and the actual value. In a union (a receipt's `status`, a reply's `type`
+ * and `ok`) only the branch the message selects counts.
  *
- * @param validate - a validator that just failed
- * @returns e.g. `/receipts/0/fee must match pattern "^(0|[1-9][0-9]*)$"`
+ * @param validate - a protocol validator that just failed
+ * @param value - the message (default: the value it last validated; another value is validated again)
+ * @param rootName - how to name the message itself (`message: must be an object, ...`)
+ * @returns the most relevant problem
  * @example
- * validationMessage(protocolValidators().executeReply)
+ * describeProtocolErrors(protocolValidators().executeReply, reply).path // 'receipts[0].fee'
  */
-export function validationMessage(validate: ValidateFunction): string {
-  const errors = validate.errors ?? [];
-  if (errors.length === 0) return 'does not match the protocol schema';
-  return errors
-    .slice(0, 3)
-    .map((error) => `${error.instancePath || '(message)'} ${error.message ?? 'is invalid'}`)
-    .join('; ');
+export function describeProtocolErrors(validate: ValidateFunction, value: unknown = lastValidated.get(validate)?.value, rootName = 'message'): SchemaErrorDescription {
+  const last = lastValidated.get(validate);
+  const known = last !== undefined && compiledSchema !== undefined;
+  // The errors must be those of this value: validate it again if it is not the value last validated.
+  if (known && last.value !== value) validate(value);
+  return describeSchemaErrors(validate.errors, value, {
+    rootName,
+    ...(known ? { schema: validate.schema, schemas: [compiledSchema!] } : {}),
+  });
 }
 
 /**
- * Check an answer to `execute` against the schema, reporting the problems of the message
- * kind it claims to be (by `type` and `ok`), not of every alternative.
+ * Describe the validation error of a validator that just failed, in one line: the member,
+ * what is allowed there and the actual value ({@link describeProtocolErrors}).
+ *
+ * @param validate - a validator that just failed
+ * @param value - the value it validated (default: the value a protocol validator last validated)
+ * @returns e.g. `receipts[0].fee: must be a u64 as a decimal string without sign or leading zeros, got the number 10`
+ * @example
+ * validationMessage(protocolValidators().executeReply)
+ */
+export function validationMessage(validate: ValidateFunction, value?: unknown): string {
+  if ((validate.errors ?? []).length === 0) return 'does not match the protocol schema';
+  return (value === undefined ? describeProtocolErrors(validate) : describeProtocolErrors(validate, value)).message;
+}
+
+/** What kind of answer to execute a message claims to be, by `type` and `ok`. */
+function replyKind(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { type, ok } = value as { type?: unknown; ok?: unknown };
+  if (type === 'result') return ok === false ? 'refused result' : ok === true ? 'applied result' : 'result';
+  return type === 'error' || type === 'skip' ? type : undefined;
+}
+
+/**
+ * Check an answer to `execute` against the schema, reporting the problem of the message
+ * kind it claims to be (by `type` and `ok`), not of every alternative: the member, what
+ * is allowed there and the actual value.
  *
  * @param value - a parsed reply line
  * @returns `undefined` when valid, else what is wrong
  * @example
- * executeReplyProblem({ id: 1, type: 'result', ok: true }) // "/ (message) must have required property 'receipts'"
+ * executeReplyProblem({ id: 1, type: 'skip' }) // "skip reply: reason: is missing; must be a string of at most 65536 characters"
  */
 export function executeReplyProblem(value: unknown): string | undefined {
   const v = protocolValidators();
   if (v.executeReply(value)) return undefined;
-  const { type, ok } = value as { type?: unknown; ok?: unknown };
-  const specific =
-    type === 'result' ? (ok === false ? v.refusedResult : v.appliedResult) : type === 'error' ? v.errorReply : type === 'skip' ? v.skipReply : undefined;
-  if (!specific) return `type must be result, error or skip, got ${JSON.stringify(type) ?? 'nothing'}`;
-  specific(value);
-  return `${type === 'result' ? (ok === false ? 'refused result' : 'applied result') : String(type)} reply: ${validationMessage(specific)}`;
+  const kind = replyKind(value);
+  const message = describeProtocolErrors(v.executeReply, value, 'reply').message;
+  return kind === undefined ? message : `${kind} reply: ${message}`;
 }
 
 /**

@@ -33,7 +33,7 @@ const cases = [
   { name: 'garbage', kind: 'garbage', message: /not JSON/ },
   { name: 'oversized', kind: 'oversized', message: /longer than the maximum of 262144 bytes/ },
   { name: 'wrong-id', kind: 'wrong-id', message: /expected a reply to request (\d+), got id \d+/ },
-  { name: 'invalid-reply', kind: 'invalid-reply', message: /\/feeTotal must be string/ },
+  { name: 'invalid-reply', kind: 'invalid-reply', message: /^applied result reply: feeTotal: must be a u64 as a decimal string without sign or leading zeros, got the number 12$/ },
 ] as const;
 
 describe('hostile adapters', () => {

@@ -38,15 +38,20 @@ describe('the protocol schema', () => {
 
   it('rejects malformed replies, naming the field', () => {
     const applied = { id: 1, type: 'result', ok: true, receipts: [], postState: { accounts: [], assets: ['00'.repeat(32)], burnedSupply: '0' }, feeTotal: '0', stateRoot: 'ab'.repeat(32) };
+    const u64 = 'a u64 as a decimal string without sign or leading zeros';
     expect(executeReplyProblem(applied)).toBeUndefined();
-    expect(executeReplyProblem({ ...applied, feeTotal: 0 })).toMatch(/\/feeTotal must be string/);
-    expect(executeReplyProblem({ ...applied, feeTotal: '01' })).toMatch(/\/feeTotal must match pattern/);
-    expect(executeReplyProblem({ ...applied, stateRoot: 'AB'.repeat(32) })).toMatch(/\/stateRoot/);
-    expect(executeReplyProblem({ ...applied, extra: 1 })).toMatch(/additional properties/);
-    expect(executeReplyProblem({ ...applied, receipts: [{ hash: null, status: 'rejected', error: 'NoSuchCode', fee: '0' }] })).toBeDefined();
-    expect(executeReplyProblem({ id: 1, type: 'result', ok: false, error: 'Overflow' })).toMatch(/refused result reply: \/error/);
-    expect(executeReplyProblem({ id: 1, type: 'skip' })).toMatch(/skip reply: .*reason/);
-    expect(executeReplyProblem({ id: 1, type: 'hello' })).toMatch(/type must be result, error or skip/);
+    expect(executeReplyProblem({ ...applied, feeTotal: 0 })).toBe(`applied result reply: feeTotal: must be ${u64}, got the number 0`);
+    expect(executeReplyProblem({ ...applied, feeTotal: '01' })).toBe(`applied result reply: feeTotal: must be ${u64}, got the string "01"`);
+    expect(executeReplyProblem({ ...applied, stateRoot: 'AB'.repeat(32) })).toMatch(/^applied result reply: stateRoot: must be a 32-byte BLAKE3 hash, lowercase hex, got the string "ABAB/);
+    expect(executeReplyProblem({ ...applied, extra: 1 })).toBe(
+      'applied result reply: extra: is not an allowed member (the members are id, type, ok, receipts, postState, feeTotal, stateRoot), got the number 1',
+    );
+    expect(executeReplyProblem({ ...applied, receipts: [{ hash: null, status: 'rejected', error: 'NoSuchCode', fee: '0' }] })).toMatch(
+      /^applied result reply: receipts\[0\]\.error: must be one of "InvalidFormat", .*"Overflow", got the string "NoSuchCode"$/,
+    );
+    expect(executeReplyProblem({ id: 1, type: 'result', ok: false, error: 'Overflow' })).toBe('refused result reply: error: must be "BlockOverflow", got the string "Overflow"');
+    expect(executeReplyProblem({ id: 1, type: 'skip' })).toBe('skip reply: reason: is missing; must be a string of at most 65536 characters');
+    expect(executeReplyProblem({ id: 1, type: 'hello' })).toBe('type: must be one of "result", "error", "skip", got the string "hello"');
     expect(protocolValidators().helloReply({ id: 1, type: 'hello', protocolVersion: 1, name: 'x', version: '1', ledgers: [] })).toBe(false);
   });
 });
