@@ -6,7 +6,7 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareOutcomes, formatDifference } from './compare.ts';
+import { describeDifferences } from './compare.ts';
 import type { BlockExecutor } from './executor-under-test.ts';
 import { readVectorBlock, readVectorFile, resultToJson, type Vector } from './vectors/format.ts';
 
@@ -14,7 +14,7 @@ import { readVectorBlock, readVectorFile, resultToJson, type Vector } from './ve
 export interface VectorFailure {
   /** The vector id. */
   readonly id: string;
-  /** The first difference, or the error thrown. */
+  /** Every difference ({@link describeDifferences}, one message each, joined by `; `), or the error thrown. */
   readonly detail: string;
 }
 
@@ -75,8 +75,8 @@ export async function runVectors(
     try {
       const { preState, context, transactions } = readVectorBlock(vector);
       const actual = resultToJson(await executor.executeBlock(preState, context, transactions));
-      const difference = compareOutcomes(vector.expected, actual);
-      if (difference) failures.push({ id: vector.id, detail: formatDifference(difference) });
+      const differences = describeDifferences(vector.expected, actual);
+      if (differences.length > 0) failures.push({ id: vector.id, detail: differences.map((difference) => difference.message).join('; ') });
     } catch (error) {
       failures.push({ id: vector.id, detail: `threw: ${error instanceof Error ? error.message : String(error)}` });
     }
