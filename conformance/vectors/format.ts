@@ -429,26 +429,57 @@ function validateVectorSchema(value: unknown): string | undefined {
     .join('; ') || 'does not match the vector schema';
 }
 
+/** Options of {@link parseVector} and {@link readVectorFile}. */
+export interface VectorParseOptions {
+  /**
+   * Also require the content hash to match: {@link computeVectorHash} of the vector must
+   * equal its `_info.hash` (default `false`). A vector edited after generation, or
+   * damaged in a way the schema cannot see, then fails to load.
+   */
+  readonly verifyHash?: boolean;
+}
+
+/** The format version a parsed value declares, when it is an object with an `_info` object. */
+function declaredFormatVersion(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, '_info')) return undefined;
+  const info = (value as { _info?: unknown })._info;
+  if (info === null || typeof info !== 'object' || Array.isArray(info) || !Object.prototype.hasOwnProperty.call(info, 'formatVersion')) return undefined;
+  return (info as { formatVersion?: unknown }).formatVersion;
+}
+
 /**
- * Read a vector from JSON text: it must parse, match `vectors/schema/vector.schema.json`
- * (so no unknown member, `__proto__` included, no value of the wrong type, no number
- * where a decimal string belongs) and its block must be readable by
- * {@link readVectorBlock} (amounts within u64, a well-formed state). Total over any
- * text: anything else is a {@link VectorFileError}.
+ * Read a vector from JSON text: it must parse, declare the supported format version
+ * ({@link VECTOR_FORMAT_VERSION}), match `vectors/schema/vector.schema.json` (so no
+ * unknown member, `__proto__` included, no value of the wrong type, no number where a
+ * decimal string belongs) and its block must be readable by {@link readVectorBlock}
+ * (amounts within u64, a well-formed state); with `verifyHash`, its content hash must
+ * also equal `_info.hash`. Total over any text: anything else is a
+ * {@link VectorFileError}.
  *
  * @param text - the file's text
  * @param source - the file name, for messages
+ * @param options - whether to verify the content hash too
  * @returns the vector
  * @throws VectorFileError when the text is not a usable vector
  * @example
- * const vector = parseVector(readFileSync(file, 'utf8'), file);
+ * const vector = parseVector(readFileSync(file, 'utf8'), file, { verifyHash: true });
  */
-export function parseVector(text: string, source: string): Vector {
+export function parseVector(text: string, source: string, options: VectorParseOptions = {}): Vector {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new VectorFileError(source, `not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const version = declaredFormatVersion(value);
+  if (version !== undefined && version !== VECTOR_FORMAT_VERSION) {
+    let shown: string;
+    try {
+      shown = JSON.stringify(version)?.slice(0, 40) ?? String(version);
+    } catch {
+      shown = typeof version;
+    }
+    throw new VectorFileError(source, `_info.formatVersion is ${shown}, but this tool reads format version ${VECTOR_FORMAT_VERSION} only`);
   }
   let problem: string | undefined;
   try {
@@ -463,6 +494,12 @@ export function parseVector(text: string, source: string): Vector {
   } catch (error) {
     throw new VectorFileError(source, `its block cannot be read (${error instanceof Error ? error.message : String(error)})`);
   }
+  if (options.verifyHash === true) {
+    const hash = computeVectorHash(vector);
+    if (hash !== vector._info.hash) {
+      throw new VectorFileError(source, `its content hash is ${hash}, not the _info.hash ${vector._info.hash} it declares (edited after generation, or damaged)`);
+    }
+  }
   return vector;
 }
 
@@ -470,17 +507,18 @@ export function parseVector(text: string, source: string): Vector {
  * Read and check one vector file ({@link parseVector}).
  *
  * @param file - the path of a `.json` vector file
+ * @param options - whether to verify the content hash too
  * @returns the vector
  * @throws VectorFileError when the file cannot be read or is not a usable vector
  * @example
- * const vector = readVectorFile('vectors/rules/r22-sender-is-receiver.json');
+ * const vector = readVectorFile('vectors/rules/r22-sender-is-receiver.json', { verifyHash: true });
  */
-export function readVectorFile(file: string): Vector {
+export function readVectorFile(file: string, options: VectorParseOptions = {}): Vector {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new VectorFileError(file, `cannot be read (${error instanceof Error ? error.message : String(error)})`);
   }
-  return parseVector(text, file);
+  return parseVector(text, file, options);
 }
