@@ -15,6 +15,7 @@ import { ParallelExecutor } from '../impl/index.ts';
 import { blockArbitrary, generateBlockFromState, misusedBlockArbitrary, type BlockConstraints, type GeneratedBlock, type MisusedBlock } from './arbitraries/index.ts';
 import { compareResults, formatDifference } from './compare.ts';
 import type { BlockExecutor } from './executor-under-test.ts';
+import type { Recheck } from './shrink.ts';
 
 /** A block as executed: enough to replay it or write it as a vector. */
 export interface ExecutedBlock {
@@ -67,6 +68,53 @@ export async function expectAgreement(executor: BlockExecutor, block: ExecutedBl
   const actual = await executor.executeBlock(block.state, block.context, block.transactions);
   const difference = compareResults(expected, actual);
   if (difference) throw new DisagreementError(executor.name, formatDifference(difference), block);
+}
+
+/** How {@link agreementRecheck} counts an error an executor throws on a candidate. */
+export interface RecheckOptions {
+  /**
+   * Whether the error means the executor did not judge the candidate (e.g. an adapter's
+   * skip): that executor passes it. By default only `fc.pre` failures do; any other error
+   * thrown by an executor is a failure on the candidate.
+   */
+  readonly passes?: (error: unknown) => boolean;
+}
+
+/**
+ * The recheck of a failing block for {@link shrinkBlock} and `checkProperty`'s `recheck`
+ * option: runs a candidate through the spec and through each executor in order, and
+ * returns the first disagreement as a {@link DisagreementError} message would give it
+ * (`<executor> disagrees with the spec: <first difference>`), or `undefined` when every
+ * executor agrees.
+ *
+ * An executor that throws on the candidate fails on it (a thrown
+ * {@link DisagreementError} gives its message, any other error
+ * `<executor> threw <error>`), unless the error is an `fc.pre` failure or
+ * `options.passes` accepts it: then that executor passes it.
+ *
+ * @param executors - the implementations the property checks
+ * @param options - which thrown errors count as passing
+ * @returns the recheck
+ * @example
+ * const report = await checkProperty(AGREEMENT, agreementProperty(executors), { numRuns: 100, recheck: agreementRecheck(executors) });
+ */
+export function agreementRecheck(executors: readonly BlockExecutor[], options: RecheckOptions = {}): Recheck {
+  return async (block) => {
+    const expected = applyBlock(block.state, block.context, block.transactions);
+    for (const executor of executors) {
+      let actual: BlockResult;
+      try {
+        actual = await executor.executeBlock(block.state, block.context, block.transactions);
+      } catch (error) {
+        if (fc.PreconditionFailure.isFailure(error) || options.passes?.(error)) continue;
+        if (error instanceof DisagreementError) return error.message;
+        return `${executor.name} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+      }
+      const difference = compareResults(expected, actual);
+      if (difference) return new DisagreementError(executor.name, formatDifference(difference), block).message;
+    }
+    return undefined;
+  };
 }
 
 /** The agreement property's description. */
