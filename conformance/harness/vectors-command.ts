@@ -22,6 +22,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describeDifferences, type OutcomeDifference } from '../compare.ts';
+import { describeValidation } from '../schema-errors.ts';
 import { CannotRunError, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
 import { toolIdentity, type ToolIdentity } from '../version.ts';
 import { VectorFileError, readVectorFile, type Vector } from '../vectors/format.ts';
@@ -530,12 +531,12 @@ export function readExpectedFailures(file: string, knownIds: ReadonlySet<string>
     throw new UsageError(`${where}: not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!expectedFailuresValidator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
     expectedFailuresValidator = ajv.compile(JSON.parse(readFileSync(EXPECTED_FAILURES_SCHEMA_URL, 'utf8')) as object);
   }
   if (!expectedFailuresValidator(value)) {
-    const problems = (expectedFailuresValidator.errors ?? []).slice(0, 3).map((error) => `${error.instancePath || '(file)'} ${error.message ?? 'is invalid'}`);
-    throw new UsageError(`${where}: does not match vectors/schema/expected-failures.schema.json: ${problems.join('; ')}`);
+    const problem = describeValidation(expectedFailuresValidator, value, { rootName: 'expected-failures file' }).message;
+    throw new UsageError(`${where}: does not match vectors/schema/expected-failures.schema.json: ${problem}`);
   }
   const entries = (value as { expectedFailures: ExpectedFailure[] }).expectedFailures.map(({ id, reason }) => ({ id, reason }));
   const counted = new Map<string, number>();

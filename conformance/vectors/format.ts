@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { describeValidation } from '../schema-errors.ts';
 import {
   applyBlock,
   bytesToHex,
@@ -419,14 +420,11 @@ let vectorValidator: ValidateFunction<Vector> | undefined;
 
 function validateVectorSchema(value: unknown): string | undefined {
   if (!vectorValidator) {
-    const ajv = new Ajv2020({ allErrors: false, strict: true });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
     vectorValidator = ajv.compile<Vector>(JSON.parse(readFileSync(VECTOR_SCHEMA_URL, 'utf8')) as object);
   }
   if (vectorValidator(value)) return undefined;
-  return (vectorValidator.errors ?? [])
-    .slice(0, 3)
-    .map((error) => `${error.instancePath || '(vector)'} ${error.message ?? 'is invalid'}`)
-    .join('; ') || 'does not match the vector schema';
+  return describeValidation(vectorValidator, value, { rootName: 'vector' }).message;
 }
 
 /** Options of {@link parseVector} and {@link readVectorFile}. */
