@@ -1,23 +1,27 @@
 /**
- * The `tos-conformance` command line: the project's main job.
+ * The `tos-conformance` command line: the project's main job and its subcommands.
  *
  * `tos-conformance [run]` runs every committed vector and every conformance property
  * against the built-in executor, with live progress, a summary table and a non-zero exit
- * on any failure. Options: `--runs N` (generated blocks in all, default 1000), `--seed S`,
- * `--path P` (with `--only` and `--seed`, replays a failure; a path that does not lead to a
- * failing case ends with exit code 2), `--only NAME`, `--workers W`, `--json`,
- * `--failures-dir DIR` (default `vectors/regressions`).
+ * on any failure; `vectors` and `fuzz` drive any implementation through an adapter
+ * process; `state-root` and `demo` work on LMDB stores. Every subcommand's options are
+ * declared once in {@link COMMANDS} (its `--help` is made from them); the exit codes are
+ * {@link EXIT_CODES}; docs/cli.md describes the whole surface.
  *
  * @module cli
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { answerOrParse, endQuietlyOnClosedPipe, helpText, parseCommand, PROCESS_IO, shellQuote, type CommandIo, type OptionValues } from './cli-args.ts';
+import { COMMANDS, RUN_COMMAND } from './commands.ts';
+import { CannotRunError, EXIT_CODE_LINES, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.ts';
 import { builtInExecutor, EXECUTOR_CONFIGURATIONS, type BlockExecutor, type ExecutorConfiguration } from './executor-under-test.ts';
 import {
   AGREEMENT,
   agreementProperty,
+  agreementRecheck,
   DECODING_AGREEMENT,
   decodingAgreementProperty,
   INPUT_AGREEMENT,
@@ -28,12 +32,15 @@ import {
   scheduleIndependenceProperty,
   type PropertyInfo,
 } from './properties.ts';
-import { checkProperty, replayPathProblem, type PropertyReport } from './runner.ts';
+import { createProgress, failureReporting, propertySummary, replayScriptText, writeReportFile, type PropertySummary } from './reports.ts';
+import { checkProperty, checkPropertyWithRunSeed, DEFAULT_SHRINK_SECONDS, replayPathProblem, ReplayPathError, type PropertyReport, type Recheck } from './runner.ts';
 import { BROKEN_VARIANTS, brokenExecutor } from './variants/index.ts';
 import { runVectors, type VectorRunSummary } from './vector-runner.ts';
+import { VectorFileError } from './vectors/format.ts';
 import { vectorsCommand } from './harness/vectors-command.ts';
 import { fuzzCommand } from './harness/fuzz-command.ts';
 import { demoCommand, stateRootCommand } from './storage-commands.ts';
+import { toolIdentity, versionLine, type ToolIdentity } from './version.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -44,20 +51,53 @@ const AGREEMENT_SHARE = 0.5;
 export interface RunCommandOptions {
   /** Generated blocks in all. */
   readonly runs: number;
-  /** Seed for every property (each derives its own from it). */
+  /** Seed of the run (each property derives its own from it); random when not given. */
   readonly seed: number | undefined;
-  /** Replay path (with `only`). */
+  /** Replay path (with `only` and `seed`). */
   readonly path: string | undefined;
   /** Run only this property. */
   readonly only: string | undefined;
   /** Worker count of the parallel configurations, or all configurations when undefined. */
   readonly workers: number | undefined;
-  /** Print one JSON object as the last line. */
+  /** Print one JSON object on stdout (human text on stderr). */
   readonly json: boolean;
+  /** Where a Markdown summary is written, if anywhere. */
+  readonly reportMd: string | undefined;
   /** Where failing counterexamples are written. */
   readonly failuresDirectory: string;
+  /** The shrinking budget in seconds. */
+  readonly shrinkSeconds: number;
   /** Instead of the built-in executor, run the broken variants and report how fast each is caught. */
   readonly variants: boolean;
+}
+
+/**
+ * The `run` options from parsed values.
+ *
+ * @param values - the values {@link parseCommand} checked
+ * @returns the options
+ * @throws UsageError when `--path` comes without `--only` and `--seed`, or is malformed
+ */
+function runOptionsFrom(values: OptionValues): RunCommandOptions {
+  const path = values.string('path');
+  if (path !== undefined) {
+    // A path only means something for one property and the seed its failure was found with.
+    if (!values.has('only') || !values.has('seed')) throw new UsageError('run: --path replays a failure: give it with the --only and --seed printed with it');
+    const problem = replayPathProblem(path);
+    if (problem !== undefined) throw new UsageError(`run: --path ${JSON.stringify(path)}: ${problem}`);
+  }
+  return {
+    runs: values.integer('runs') ?? 1000,
+    seed: values.integer('seed'),
+    path,
+    only: values.string('only'),
+    workers: values.integer('workers'),
+    json: values.flag('json'),
+    reportMd: values.string('report-md'),
+    failuresDirectory: values.string('failures-dir') ?? join(ROOT, 'vectors', 'regressions'),
+    shrinkSeconds: values.integer('shrink-seconds') ?? DEFAULT_SHRINK_SECONDS,
+    variants: values.flag('variants'),
+  };
 }
 
 /**
@@ -65,47 +105,14 @@ export interface RunCommandOptions {
  *
  * @param argv - arguments after the subcommand
  * @returns the options
- * @throws Error on an unknown option, a malformed value, or `--path` without `--only` and `--seed`
+ * @throws UsageError on an unknown option, a malformed or out-of-range value, `--help` or `--version` (answered by {@link runCommand}), or `--path` without `--only` and `--seed`
  * @example
  * parseRunOptions(['--runs', '200', '--json'])
  */
 export function parseRunOptions(argv: readonly string[]): RunCommandOptions {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index]!;
-    if (argument === '--json') flags.add('json');
-    else if (argument === '--variants') flags.add('variants');
-    else if (['--runs', '--seed', '--path', '--only', '--workers', '--failures-dir'].includes(argument)) {
-      const value = argv[++index];
-      if (value === undefined) throw new Error(`${argument} needs a value`);
-      values.set(argument.slice(2), value);
-    } else throw new Error(`unknown option ${argument}`);
-  }
-  const integer = (name: string, minimum: number): number | undefined => {
-    const text = values.get(name);
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < minimum) throw new Error(`--${name} must be a whole number >= ${minimum}, got ${text}`);
-    return value;
-  };
-  const path = values.get('path');
-  if (path !== undefined) {
-    // A path only means something for one property and the seed its failure was found with.
-    if (!values.has('only') || !values.has('seed')) throw new Error('--path replays a failure: give it with the --only and --seed printed with it');
-    const problem = replayPathProblem(path);
-    if (problem !== undefined) throw new Error(`--path ${JSON.stringify(path)}: ${problem}`);
-  }
-  return {
-    runs: integer('runs', 1) ?? 1000,
-    seed: integer('seed', -(2 ** 31)),
-    path: values.get('path'),
-    only: values.get('only'),
-    workers: integer('workers', 0),
-    json: flags.has('json'),
-    failuresDirectory: values.get('failures-dir') ?? join(ROOT, 'vectors', 'regressions'),
-    variants: flags.has('variants'),
-  };
+  const parsed = parseCommand(RUN_COMMAND, argv);
+  if (parsed.kind !== 'options') throw new UsageError(`run: --${parsed.kind} is answered by runCommand, not parsed into options`);
+  return runOptionsFrom(parsed.values);
 }
 
 /**
@@ -113,23 +120,20 @@ export function parseRunOptions(argv: readonly string[]): RunCommandOptions {
  * the default share of the budget) against every deliberately broken executor and reports
  * the runs and seconds until each was caught.
  *
- * @param options - parsed options (`runs` and `seed` are used)
+ * @param options - parsed options (`runs`, `seed` and `json` are used)
+ * @param io - where to print
  * @returns 0 when every variant was caught
  * @example
  * await variantsCommand(parseRunOptions(['--variants']));
  */
-export async function variantsCommand(options: RunCommandOptions): Promise<number> {
-  const out = options.json ? process.stderr : process.stdout;
-  const say = (line: string): void => void out.write(line + '\n');
+export async function variantsCommand(options: RunCommandOptions, io: CommandIo = PROCESS_IO): Promise<number> {
+  const say = (line: string): void => (options.json ? io.err : io.out)(line + '\n');
   const numRuns = Math.max(1, Math.round(options.runs * AGREEMENT_SHARE));
+  const seed = options.seed ?? randomSeed();
   const rows: { defect: string; caught: boolean; runs: number; seconds: number }[] = [];
-  say(`tos-conformance: agreement (${numRuns} runs at most) against each broken variant`);
+  say(`tos-conformance: agreement (${numRuns} runs at most) against each broken variant, seed ${seed}`);
   for (const variant of BROKEN_VARIANTS) {
-    const report = await checkProperty(AGREEMENT, agreementProperty([brokenExecutor(variant.defect)]), {
-      numRuns,
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      shrink: false,
-    });
+    const report = await checkProperty(AGREEMENT, agreementProperty([brokenExecutor(variant.defect)]), { numRuns, seed, shrink: false });
     const row = { defect: variant.defect, caught: report.failures > 0, runs: report.runs, seconds: report.secondsToFailure ?? report.seconds };
     rows.push(row);
     say(`  ${variant.defect}: ${row.caught ? `caught after ${row.runs} runs in ${row.seconds.toFixed(2)} s` : `NOT caught in ${row.runs} runs`} (${variant.description})`);
@@ -139,9 +143,9 @@ export async function variantsCommand(options: RunCommandOptions): Promise<numbe
   say('| --- | --- | --- | --- |');
   for (const row of rows) say(`| ${row.defect} | ${row.caught ? 'yes' : 'NO'} | ${row.runs} | ${row.seconds.toFixed(2)} |`);
   const allCaught = rows.every((row) => row.caught);
-  say(`${allCaught ? 'PASSED' : 'FAILED'}: ${rows.filter((row) => row.caught).length} of ${rows.length} broken variants caught`);
-  if (options.json) process.stdout.write(JSON.stringify({ passed: allCaught, variants: rows }) + '\n');
-  return allCaught ? 0 : 1;
+  say(`${allCaught ? 'PASSED' : 'FAILED'}: ${rows.filter((row) => row.caught).length} of ${rows.length} broken variants caught (seed ${seed})`);
+  if (options.json) io.out(JSON.stringify({ tool: toolIdentity(), command: 'run --variants', seed, passed: allCaught, variants: rows }) + '\n');
+  return allCaught ? EXIT_CODES.passed : EXIT_CODES.difference;
 }
 
 function configurationsFor(workers: number | undefined): readonly ExecutorConfiguration[] {
@@ -154,51 +158,64 @@ function configurationsFor(workers: number | undefined): readonly ExecutorConfig
   ];
 }
 
-/** A live progress line (rewritten in place on a terminal, a line per 25% otherwise). */
-function createProgress(out: NodeJS.WriteStream, enabled: boolean) {
-  const tty = enabled && out.isTTY;
-  let lastQuarter = -1;
-  return {
-    update(label: string, done: number, total: number, started: number): void {
-      if (!enabled) return;
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      if (tty) {
-        out.write(`\r  ${label.padEnd(24)} ${String(done).padStart(5)}/${total} runs  ${seconds} s   `);
-      } else {
-        const quarter = Math.floor((4 * done) / total);
-        if (quarter !== lastQuarter) {
-          lastQuarter = quarter;
-          out.write(`  ${label}: ${done}/${total} runs, ${seconds} s\n`);
-        }
-      }
-    },
-    end(): void {
-      lastQuarter = -1;
-      if (tty) out.write('\n');
-    },
-  };
+/** A seed for a run that was given none (printed, so the run can be repeated). */
+function randomSeed(): number {
+  return (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+}
+
+/** The command that replays a failure of `run`, runnable from the repository root. */
+function runReplayCommand(property: string, seed: number, path: string, workers: number | undefined): string {
+  return ['npx', 'tos-conformance', 'run', '--only', property, `--seed=${seed}`, '--path', shellQuote(path), ...(workers === undefined ? [] : ['--workers', String(workers)])].join(' ');
+}
+
+/** The report `run --json` prints (vectors/schema/run-report.schema.json). */
+export interface RunReport {
+  /** The tool and the vector set it carries. */
+  readonly tool: ToolIdentity;
+  /** Always `run`. */
+  readonly command: 'run';
+  /** Whether everything passed. */
+  readonly passed: boolean;
+  /** The exit code. */
+  readonly exitCode: ExitCode;
+  /** The run's seed. */
+  readonly seed: number;
+  /** The executor configurations checked. */
+  readonly configurations: readonly string[];
+  /** Generated blocks checked. */
+  readonly generatedBlocks: number;
+  /** Wall-clock seconds. */
+  readonly seconds: number;
+  /** The committed vectors, when run. */
+  readonly vectors: Pick<VectorRunSummary, 'total' | 'passed' | 'failed' | 'failures'> | null;
+  /** One entry per property run. */
+  readonly properties: readonly PropertySummary[];
 }
 
 /**
  * `tos-conformance run`: vectors, then every property, then a summary.
  *
  * @param options - parsed options
- * @returns the process exit code: 0 when everything passed
+ * @param io - where to print: results on `out`; with `json`, all human text on `err`
+ * @returns the process exit code: 0 when everything passed, 1 on a difference
  * @example
  * process.exitCode = await runCommand(parseRunOptions(process.argv.slice(3)));
  */
-export async function runCommand(options: RunCommandOptions): Promise<number> {
-  if (options.variants) return variantsCommand(options);
-  const out = options.json ? process.stderr : process.stdout;
-  const say = (line: string): void => void out.write(line + '\n');
-  const progress = createProgress(out, true);
+export async function runCommand(options: RunCommandOptions, io: CommandIo = PROCESS_IO): Promise<number> {
+  if (options.variants) return variantsCommand(options, io);
+  const write = options.json ? io.err : io.out;
+  const say = (line: string): void => write(line + '\n');
+  const progress = createProgress(write, Boolean((options.json ? process.stderr : process.stdout).isTTY) && io === PROCESS_IO);
   const configurations = configurationsFor(options.workers);
   const executors: BlockExecutor[] = configurations.map(builtInExecutor);
   const reports: PropertyReport[] = [];
+  const summaries: PropertySummary[] = [];
   let vectorSummary: VectorRunSummary | undefined;
   let multiBlockBlocks = 0;
+  const seed = options.seed ?? randomSeed();
   const started = performance.now();
-  say(`tos-conformance: the built-in executor in ${configurations.length} configurations (${configurations.map((c) => c.name).join('; ')})`);
+  say(`tos-conformance ${toolIdentity().version}: the built-in executor in ${configurations.length} configurations (${configurations.map((c) => c.name).join('; ')})`);
+  say(`  seed ${seed}${options.seed === undefined ? ' (random; repeat this run with --seed=' + seed + ')' : ''}`);
 
   try {
     // 1. Every committed vector.
@@ -215,7 +232,6 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     }
 
     // 2. Every property, with a share of the block budget.
-    const seedFor = (offset: number): number | undefined => (options.seed === undefined ? undefined : options.seed + offset);
     // Multi-block runs make a varying number of blocks each: count the blocks themselves.
     const chainExecutor = executors[executors.length > 1 ? 1 : 0]!;
     const countingExecutor: BlockExecutor = {
@@ -226,34 +242,59 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       },
       close: async () => undefined,
     };
-    const plan: { info: PropertyInfo; numRuns: number; blocksPerRun: number; make: () => { property: Parameters<typeof checkProperty>[1]; close?: () => Promise<void> } }[] = [
-      { info: AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * AGREEMENT_SHARE)), blocksPerRun: 1, make: () => ({ property: agreementProperty(executors) }) },
-      { info: DECODING_AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * 0.2)), blocksPerRun: 1, make: () => ({ property: decodingAgreementProperty(executors.slice(0, 3)) }) },
+    const decodingExecutors = executors.slice(0, 3);
+    const plan: { info: PropertyInfo; numRuns: number; make: () => { property: Parameters<typeof checkProperty>[1]; recheck: Recheck; close?: () => Promise<void> } }[] = [
+      { info: AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * AGREEMENT_SHARE)), make: () => ({ property: agreementProperty(executors), recheck: agreementRecheck(executors) }) },
+      {
+        info: DECODING_AGREEMENT,
+        numRuns: Math.max(1, Math.round(options.runs * 0.2)),
+        make: () => ({ property: decodingAgreementProperty(decodingExecutors), recheck: agreementRecheck(decodingExecutors) }),
+      },
       {
         info: SCHEDULE_INDEPENDENCE,
         numRuns: Math.max(1, Math.round(options.runs * 0.15)),
-        blocksPerRun: 1,
-        make: () => scheduleIndependenceProperty(options.workers || 2),
+        make: () => {
+          const check = scheduleIndependenceProperty(options.workers || 2);
+          return { ...check, recheck: agreementRecheck(executors) };
+        },
       },
-      { info: MULTI_BLOCK, numRuns: Math.max(1, Math.round((options.runs * 0.15) / 3)), blocksPerRun: 3, make: () => ({ property: multiBlockProperty(countingExecutor) }) },
-      // Last, so the seeds the other properties derive from --seed stay as they were.
-      { info: INPUT_AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * 0.05)), blocksPerRun: 1, make: () => ({ property: inputAgreementProperty(executors) }) },
+      {
+        info: MULTI_BLOCK,
+        numRuns: Math.max(1, Math.round((options.runs * 0.15) / 3)),
+        make: () => ({ property: multiBlockProperty(countingExecutor), recheck: agreementRecheck([chainExecutor]) }),
+      },
+      { info: INPUT_AGREEMENT, numRuns: Math.max(1, Math.round(options.runs * 0.05)), make: () => ({ property: inputAgreementProperty(executors), recheck: agreementRecheck(executors) }) },
     ];
-    const selected = options.only ? plan.filter((entry) => entry.info.name === options.only) : plan;
-    if (selected.length === 0) throw new Error(`unknown property ${options.only}; known: ${plan.map((entry) => entry.info.name).join(', ')}`);
-    for (const [index, entry] of selected.entries()) {
-      const { property, close } = entry.make();
+    // Each property's seed derives from its place in the whole plan, so a property run
+    // alone (--only) with the run's seed gets the seed it had in the full run.
+    const selected = plan.filter((entry) => options.only === undefined || entry.info.name === options.only);
+    for (const entry of selected) {
+      const { property, recheck, close } = entry.make();
       const propertyStarted = performance.now();
-      const seed = seedFor(index);
+      const propertySeed = seed + plan.indexOf(entry);
+      const replay = (path: string): string => runReplayCommand(entry.info.name, seed, path, options.workers);
+      let failurePath: string | undefined;
       try {
-        const report = await checkProperty(entry.info, property, {
+        const report = await checkPropertyWithRunSeed(entry.info, property, seed, {
           numRuns: entry.numRuns,
-          ...(seed === undefined ? {} : { seed }),
+          seed: propertySeed,
           ...(options.path === undefined ? {} : { path: options.path }),
           onRun: (runs) => progress.update(entry.info.name, runs, entry.numRuns, propertyStarted),
           failuresDirectory: options.failuresDirectory,
+          recheck,
+          shrinkSeconds: options.shrinkSeconds,
+          ...failureReporting(progress, replay, (path) => (failurePath = path)),
+          replayScript: (vectorFile) =>
+            replayScriptText({
+              vectorFile,
+              title: `${entry.info.name} failed with the run's seed ${seed}`,
+              vectorCommand: (vectorPath) =>
+                `TOS_ADAPTER_WORKERS=${options.workers ?? 2} npx tos-conformance vectors --adapter 'npx tos-conformance-builtin-adapter' --vectors ${vectorPath}`,
+              ...(failurePath === undefined ? {} : { replayCommand: replay(failurePath) }),
+            }),
         });
         reports.push(report);
+        summaries.push(propertySummary(report, replay(report.path ?? '')));
       } finally {
         progress.end();
         await close?.();
@@ -265,70 +306,150 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   // 3. Summary.
   const blocks = reports.reduce((total, report) => total + (report.property.name === MULTI_BLOCK.name ? 0 : report.runs), 0) + multiBlockBlocks;
-  say('');
-  say('| property | runs | failures | seconds |');
-  say('| --- | --- | --- | --- |');
-  if (vectorSummary) say(`| vectors | ${vectorSummary.total} | ${vectorSummary.failed} | ${vectorSummary.seconds.toFixed(1)} |`);
-  for (const report of reports) say(`| ${report.property.name} | ${report.runs} | ${report.failures} | ${report.seconds.toFixed(1)} |`);
-  say('');
-  for (const report of reports.filter((r) => r.failures > 0)) {
-    say(`FAILED ${report.property.name}: ${report.error}`);
-    say(`  replay: npm run conformance -- --only ${report.property.name} --seed ${report.seed} --path "${report.path}"`);
-    if (report.vectorFile) say(`  shrunk counterexample written to ${report.vectorFile}`);
-  }
+  const seconds = (performance.now() - started) / 1000;
   const failed = reports.some((report) => report.failures > 0) || (vectorSummary?.failed ?? 0) > 0;
-  say(`${failed ? 'FAILED' : 'PASSED'}: ${blocks} generated blocks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  if (options.json) {
-    process.stdout.write(
-      JSON.stringify({
-        passed: !failed,
-        generatedBlocks: blocks,
-        vectors: vectorSummary ? { total: vectorSummary.total, passed: vectorSummary.passed, failed: vectorSummary.failed } : null,
-        properties: reports.map((report) => ({
-          name: report.property.name,
-          runs: report.runs,
-          failures: report.failures,
-          seconds: report.seconds,
-          seed: report.seed,
-          ...(report.failures > 0 ? { path: report.path, error: report.error, vectorFile: report.vectorFile ?? null } : {}),
-        })),
-      }) + '\n',
-    );
+  const exitCode = failed ? EXIT_CODES.difference : EXIT_CODES.passed;
+  const table = [
+    '| property | runs | failures | seconds |',
+    '| --- | --- | --- | --- |',
+    ...(vectorSummary ? [`| vectors | ${vectorSummary.total} | ${vectorSummary.failed} | ${vectorSummary.seconds.toFixed(1)} |`] : []),
+    ...reports.map((report) => `| ${report.property.name} | ${report.runs} | ${report.failures} | ${report.seconds.toFixed(1)} |`),
+  ];
+  say('');
+  for (const line of table) say(line);
+  say('');
+  const failureLines: string[] = [];
+  for (const summary of summaries) {
+    if (!summary.failure) continue;
+    failureLines.push(`FAILED ${summary.name}: ${summary.failure.error}`, `  replay: ${summary.failure.replay}`);
+    if (summary.failure.vectorFile) failureLines.push(`  shrunk counterexample written to ${summary.failure.vectorFile}`);
+    if (summary.failure.replayScript) failureLines.push(`  rerun it: sh ${shellQuote(summary.failure.replayScript)}`);
   }
-  return failed ? 1 : 0;
+  for (const line of failureLines) say(line);
+  const verdict = `${failed ? 'FAILED' : 'PASSED'}: ${blocks} generated blocks in ${seconds.toFixed(1)} s (seed ${seed})`;
+  say(verdict);
+  const report: RunReport = {
+    tool: toolIdentity(),
+    command: 'run',
+    passed: !failed,
+    exitCode,
+    seed,
+    configurations: configurations.map((configuration) => configuration.name),
+    generatedBlocks: blocks,
+    seconds,
+    vectors: vectorSummary ? { total: vectorSummary.total, passed: vectorSummary.passed, failed: vectorSummary.failed, failures: vectorSummary.failures } : null,
+    properties: summaries,
+  };
+  if (options.json) io.out(JSON.stringify(report) + '\n');
+  if (options.reportMd !== undefined) {
+    writeReportFile(options.reportMd, [`## tos-conformance run: ${verdict}`, '', ...table, '', ...failureLines.map((line) => (line.startsWith('  ') ? `- ${line.trim()}` : `**${line}**`)), ''].join('\n'));
+  }
+  return exitCode;
 }
 
 /**
- * Entry point: dispatch the subcommand (`run` is the default).
+ * `tos-conformance run` from its arguments.
+ *
+ * @param argv - the arguments after `run`
+ * @param io - where to print
+ * @returns the exit code
+ * @throws UsageError on a usage error
+ */
+async function runMain(argv: readonly string[], io: CommandIo): Promise<number> {
+  const values = answerOrParse(RUN_COMMAND, argv, io, ANSWERS);
+  if (values === 0) return 0;
+  return runCommand(runOptionsFrom(values), io);
+}
+
+/** What `--help` and `--version` print. */
+const ANSWERS = { exitCodes: EXIT_CODE_LINES, version: versionLine };
+
+/** The subcommands, by name. */
+const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[], io: CommandIo) => Promise<number>>> = {
+  run: runMain,
+  vectors: vectorsCommand,
+  fuzz: fuzzCommand,
+  'state-root': stateRootCommand,
+  demo: demoCommand,
+};
+
+/**
+ * The help of the whole command line: every subcommand with its summary, and the exit codes.
+ *
+ * @returns the text
+ */
+export function globalHelp(): string {
+  const lines = [
+    'tos-conformance: the conformance suite for TOS transaction execution',
+    '',
+    'Usage: tos-conformance [SUBCOMMAND] [options]      (run is the default subcommand)',
+    '       tos-conformance SUBCOMMAND --help           (a subcommand\'s options)',
+    '       tos-conformance --version',
+    '',
+    'Subcommands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(11)} ${command.summary.split('. ')[0]!.replace(/\.$/, '')}.`),
+    '  help        this text; "help SUBCOMMAND" is that subcommand\'s --help',
+    '',
+    'Documentation: docs/getting-started.md, docs/cli.md (options, exit codes, JSON reports).',
+    '',
+    'Exit codes (every subcommand):',
+    ...EXIT_CODE_LINES.map((line) => `  ${line}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Entry point: dispatch the subcommand (`run` is the default). Usage errors exit 2, an
+ * implementation or harness that cannot run exits 3, each with one line on stderr.
  *
  * @param argv - arguments after the program name
+ * @param io - where to print (default: the process's stdout and stderr)
  * @returns the exit code
  * @example
  * process.exitCode = await main(process.argv.slice(2));
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CommandIo = PROCESS_IO): Promise<number> {
+  if (io === PROCESS_IO) endQuietlyOnClosedPipe();
   const [first, ...rest] = argv;
-  const subcommand = first === undefined || first.startsWith('--') ? 'run' : first;
-  const args = subcommand === first ? rest : argv;
   try {
-    switch (subcommand) {
-      case 'run':
-        return await runCommand(parseRunOptions(args));
-      case 'vectors': return await vectorsCommand(args);
-      case 'fuzz': return await fuzzCommand(args);
-      case 'state-root': return await stateRootCommand(args);
-      case 'demo': return await demoCommand(args);
-      case 'help':
-        process.stdout.write(readFileSync(new URL('./cli-help.txt', import.meta.url), 'utf8'));
-        return 0;
-      default:
-        process.stderr.write(`tos-conformance: unknown subcommand ${subcommand} (try: run, help)\n`);
-        return 2;
+    if (first === '--help' || first === '-h' || first === 'help') {
+      const topic = first === 'help' ? rest[0] : undefined;
+      const command = COMMANDS.find((candidate) => candidate.name === topic);
+      if (topic !== undefined && command === undefined) throw new UsageError(`help: unknown subcommand ${topic}; subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}`);
+      io.out(command ? helpText(command, EXIT_CODE_LINES) : globalHelp());
+      return EXIT_CODES.passed;
     }
+    if (first === '--version') {
+      io.out(`${versionLine()}\n`);
+      return EXIT_CODES.passed;
+    }
+    const implicit = first === undefined || first.startsWith('-');
+    const name = implicit ? 'run' : first;
+    const subcommand = SUBCOMMANDS[name];
+    if (subcommand === undefined) throw new UsageError(`unknown subcommand ${name}; subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}, help`);
+    return await subcommand(implicit ? argv : rest, io);
   } catch (error) {
-    process.stderr.write(`tos-conformance: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 2;
+    return reportError(error, io);
   }
+}
+
+/**
+ * The one line and the exit code for an error that ends a command.
+ *
+ * @param error - what was thrown
+ * @param io - where the line goes (stderr)
+ * @returns 2 for usage errors and invalid input, 3 when the implementation or harness could not be run
+ */
+function reportError(error: unknown, io: CommandIo): number {
+  const message = error instanceof Error ? error.message.replace(/\s*\n\s*/g, ' ') : String(error);
+  if (error instanceof UsageError || error instanceof ReplayPathError || error instanceof VectorFileError) {
+    io.err(`tos-conformance: ${message}\n`);
+    if (error instanceof UsageError) io.err('  (--help lists the options)\n');
+    return EXIT_CODES.usage;
+  }
+  io.err(`tos-conformance: cannot run: ${message}\n`);
+  if (!(error instanceof CannotRunError) && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+  return EXIT_CODES.cannotRun;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

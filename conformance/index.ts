@@ -16,3 +16,8 @@ export * from './runner.ts';
 export * from './vector-runner.ts';
 export * from './vectors/format.ts';
 export { main, parseRunOptions, runCommand, type RunCommandOptions } from './cli.ts';
+export type { RunReport } from './cli.ts';
+export type { CommandIo } from './cli-args.ts';
+export { CannotRunError, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.ts';
+export { toolIdentity, type ToolIdentity } from './version.ts';
+export type { PropertyFailureSummary, PropertySummary, ShrinkSummary } from './reports.ts';

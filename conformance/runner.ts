@@ -422,3 +422,30 @@ export async function checkProperty<Ts extends unknown[]>(
     ...written,
   };
 }
+
+/**
+ * {@link checkProperty} for a property whose seed derives from a run's seed (the main job
+ * and `fuzz` give each property `runSeed + its place in the plan`): a
+ * {@link ReplayPathError} names the run's seed, the one the user typed and the replay
+ * command prints.
+ *
+ * @param property - what it checks
+ * @param check - the fast-check property
+ * @param runSeed - the run's seed
+ * @param options - as for {@link checkProperty}, with the property's derived seed
+ * @returns the report
+ * @throws ReplayPathError naming the run's seed when `options.path` does not replay a failure
+ */
+export async function checkPropertyWithRunSeed<Ts extends unknown[]>(
+  property: PropertyInfo,
+  check: fc.IAsyncPropertyWithHooks<Ts>,
+  runSeed: number,
+  options: RunOptions,
+): Promise<PropertyReport> {
+  try {
+    return await checkProperty(property, check, options);
+  } catch (error) {
+    if (error instanceof ReplayPathError) throw new ReplayPathError(error.property, runSeed, error.path, error.reason);
+    throw error;
+  }
+}

@@ -154,8 +154,10 @@ function runChild(seed: number, probe: boolean, stores: readonly string[]): Prom
 function classify(result: DamageChildResult, expected: Expected): Pick<DamageCase, 'outcome' | 'detail'> {
   const { stateRoot } = result;
   if (stateRoot.untyped !== undefined) return { outcome: 'crash', detail: `state-root threw ${stateRoot.untyped}` };
-  // state-root refuses with one typed line, or reports a root mismatch as `matches: NO`.
-  const stateRootTyped = stateRoot.exit === 1 && (/^tos-conformance: [A-Za-z]+: /.test(stateRoot.lastLine) || stateRoot.lastLine === 'matches: NO');
+  // state-root refuses a store it cannot read with one typed line and exit 3, or reports a
+  // root mismatch as `matches: NO` with exit 1 (docs/cli.md, exit codes).
+  const stateRootTyped =
+    (stateRoot.exit === 3 && /^tos-conformance: [A-Za-z]+: /.test(stateRoot.lastLine)) || (stateRoot.exit === 1 && stateRoot.lastLine === 'matches: NO');
   if (result.outcome === 'untyped') return { outcome: 'crash', detail: `${result.stage} threw ${result.message}` };
   if (result.outcome === 'typed') {
     if (stateRoot.exit !== 0 && !stateRootTyped) return { outcome: 'crash', detail: `state-root exit ${stateRoot.exit} without a typed line: ${stateRoot.lastLine}` };

@@ -27,7 +27,7 @@ tarball="$(node -e '
   const bad = pack.files.map((f) => f.path).filter((p) => !/^(dist|bin)\//.test(p) && !/^(package\.json|README\.md|CHANGELOG\.md|LICEN[CS]E(\.\w+)?)$/i.test(p));
   if (bad.length > 0) { console.error("unexpected files in the tarball: " + bad.join(", ")); process.exit(1); }
   for (const needed of ["bin/tos-conformance.mjs", "bin/tos-conformance-builtin-adapter.mjs", "CHANGELOG.md", "LICENSE", "dist/spec/index.js", "dist/spec/index.d.ts",
-    "dist/impl/workers/tasks.worker.js", "dist/conformance/cli-help.txt", "dist/vectors/index.json", "dist/vectors/schema/adapter-protocol.schema.json"]) {
+    "dist/impl/workers/tasks.worker.js", "dist/vectors/schema/run-report.schema.json", "dist/vectors/index.json", "dist/vectors/schema/adapter-protocol.schema.json"]) {
     if (!pack.files.some((f) => f.path === needed)) { console.error("missing from the tarball: " + needed); process.exit(1); }
   }
   console.error(`pack-smoke: tarball ${pack.filename}: ${(pack.size / 1024).toFixed(0)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${pack.entryCount} files`);
@@ -168,7 +168,21 @@ node -e '
 
 step "npx tos-conformance"
 npx --no-install tos-conformance help >help.txt
-grep -q 'tos-conformance vectors --adapter' help.txt || fail "tos-conformance help does not list the vectors command"
+grep -q '^  vectors ' help.txt || fail "tos-conformance help does not list the vectors command"
+# The built package behaves as the source tree: the same help for every subcommand, the
+# same version line, the same usage errors and exit codes.
+for command in "" run vectors fuzz state-root demo; do
+  npx --no-install tos-conformance $command --help >installed-help.txt
+  (cd "$repo" && node --import tsx conformance/cli.ts $command --help) >source-help.txt
+  cmp -s installed-help.txt source-help.txt || fail "tos-conformance $command --help differs between the package and the sources"
+done
+[ "$(npx --no-install tos-conformance --version)" = "$(cd "$repo" && node --import tsx conformance/cli.ts --version)" ] || fail "--version differs between the package and the sources"
+set +e
+npx --no-install tos-conformance run --workers 99 2>usage.txt
+status=$?
+set -e
+[ "$status" -eq 2 ] || fail "run --workers 99 exited $status, not 2"
+grep -q -- '--workers must be a whole number from 0 to 64' usage.txt || fail "run --workers 99 does not name the valid range"
 npx --no-install tos-conformance run --runs 10 --workers 2 --only agreement --failures-dir failures
 npx --no-install tos-conformance vectors --adapter "TOS_ADAPTER_WORKERS=2 tos-conformance-builtin-adapter" --json-report vectors-report.json
 npx --no-install tos-conformance vectors --adapter "node node_modules/tos-conformance/dist/conformance/adapters/builtin.js" --filter r29

@@ -23,11 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describeDifferences, type OutcomeDifference } from '../compare.ts';
 import { describeValidation } from '../schema-errors.ts';
-import { CannotRunError, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
-import { toolIdentity, type ToolIdentity } from '../version.ts';
+import { CannotRunError, EXIT_CODE_LINES, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
+import { toolIdentity, versionLine, type ToolIdentity } from '../version.ts';
 import { VectorFileError, readVectorFile, type Vector } from '../vectors/format.ts';
 import { AdapterClient, AdapterProtocolError, DEFAULT_MAX_LINE_BYTES, DEFAULT_TIMEOUT_MS, type AdapterFailureKind } from './client.ts';
-import { integerOption, parseArguments, PROCESS_IO, type CommandIo } from './options.ts';
+import { answerOrParse, parseCommand, PROCESS_IO, type CommandIo, type OptionValues } from '../cli-args.ts';
+import { VECTOR_CATEGORIES, VECTORS_COMMAND } from '../commands.ts';
 import { outcomeOf, PROTOCOL_VERSION } from './protocol.ts';
 
 /** The committed vectors. */
@@ -39,8 +40,6 @@ export const EXPECTED_FAILURES_SCHEMA_URL = new URL('../../vectors/schema/expect
 /** Where the JSON Schema of the report ({@link VectorsReport}) lives. */
 export const VECTORS_REPORT_SCHEMA_URL = new URL('../../vectors/schema/vectors-report.schema.json', import.meta.url);
 
-/** The vector categories: the folders of `vectors/`. */
-export const VECTOR_CATEGORIES = ['ledger', 'precedence', 'rejections', 'rules', 'wire', 'workloads', 'regressions'] as const;
 
 /** One of {@link VECTOR_CATEGORIES}. */
 export type VectorCategory = (typeof VECTOR_CATEGORIES)[number];
@@ -297,38 +296,6 @@ export interface PreparedRun {
   readonly expectedFailures: readonly ExpectedFailure[];
 }
 
-const VALUE_OPTIONS = ['adapter', 'json-report', 'timeout', 'filter', 'vectors', 'max-line-bytes', 'stderr', 'expect-failures', 'report-md'] as const;
-const LIST_OPTIONS = ['rule', 'tag', 'category'] as const;
-const FLAG_OPTIONS = ['list', 'fail-on-skip', 'json'] as const;
-
-/**
- * Take the options that may be repeated (and take comma-separated lists) out of argv,
- * reading the other options the way {@link parseArguments} does, so a value that looks
- * like an option stays the value of its option.
- */
-function takeListOptions(argv: readonly string[]): { readonly rest: string[]; readonly lists: ReadonlyMap<(typeof LIST_OPTIONS)[number], string[]> } {
-  const rest: string[] = [];
-  const lists = new Map<(typeof LIST_OPTIONS)[number], string[]>(LIST_OPTIONS.map((name) => [name, []]));
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index]!;
-    const equals = argument.indexOf('=');
-    const name = argument.startsWith('--') ? argument.slice(2, equals === -1 ? undefined : equals) : undefined;
-    const list = name === undefined ? undefined : lists.get(name as (typeof LIST_OPTIONS)[number]);
-    if (list !== undefined) {
-      const value = equals === -1 ? argv[++index] : argument.slice(equals + 1);
-      if (value === undefined) throw new UsageError(`vectors: --${name} needs a value`);
-      for (const item of value.split(',').map((part) => part.trim())) {
-        if (item === '') throw new UsageError(`vectors: --${name} ${JSON.stringify(value)} has an empty item`);
-        list.push(item);
-      }
-      continue;
-    }
-    rest.push(argument);
-    if (name !== undefined && equals === -1 && (VALUE_OPTIONS as readonly string[]).includes(name) && index + 1 < argv.length) rest.push(argv[++index]!);
-  }
-  return { rest, lists };
-}
-
 /**
  * Parse `vectors` options.
  *
@@ -340,52 +307,52 @@ function takeListOptions(argv: readonly string[]): { readonly rest: string[]; re
  * parseVectorsOptions(['--adapter', 'node my-adapter.mjs', '--rule', 'R22,R23', '--category', 'wire'])
  */
 export function parseVectorsOptions(argv: readonly string[]): VectorsCommandOptions {
-  const { rest, lists } = takeListOptions(argv);
-  let parsed: ReturnType<typeof parseArguments>;
-  let timeoutMs: number;
-  let maxLineBytes: number;
-  try {
-    parsed = parseArguments(rest, VALUE_OPTIONS, FLAG_OPTIONS);
-    timeoutMs = integerOption(parsed, 'timeout', 1) ?? DEFAULT_TIMEOUT_MS;
-    maxLineBytes = integerOption(parsed, 'max-line-bytes', 1) ?? DEFAULT_MAX_LINE_BYTES;
-  } catch (error) {
-    throw new UsageError(`vectors: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const list = parsed.flags.has('list');
-  const adapter = parsed.values.get('adapter');
+  const parsed = parseCommand(VECTORS_COMMAND, argv);
+  if (parsed.kind !== 'options') throw new UsageError(`vectors: --${parsed.kind} is answered by vectorsCommand, not parsed into options`);
+  return vectorsOptionsFrom(parsed.values);
+}
+
+/**
+ * The `vectors` options from parsed values.
+ *
+ * @param values - the values the parser checked (ranges and choices included)
+ * @returns the options
+ * @throws UsageError on an unknown rule id or category, or no `--adapter` without `--list`
+ */
+function vectorsOptionsFrom(values: OptionValues): VectorsCommandOptions {
+  const list = values.flag('list');
+  const adapter = values.string('adapter');
   if (!adapter && !list) throw new UsageError('vectors needs --adapter "<command>" (or --list to print the selected vector ids)');
-  const stderr = parsed.values.get('stderr') ?? 'capture';
-  if (stderr !== 'capture' && stderr !== 'inherit') throw new UsageError(`vectors: --stderr must be capture or inherit, got ${stderr}`);
-  const rules = lists.get('rule')!.map((rule) => {
+  const rules = values.list('rule').map((rule) => {
     const normal = rule.toUpperCase();
     if (!RULE_IDS.includes(normal)) throw new UsageError(`vectors: --rule ${rule} is not a rule id: the rules are R1 to R33`);
     return normal;
   });
-  const categories = lists.get('category')!.map((category) => {
+  const categories = values.list('category').map((category) => {
     if (!(VECTOR_CATEGORIES as readonly string[]).includes(category)) {
       throw new UsageError(`vectors: --category ${category} is not a category: the categories are ${VECTOR_CATEGORIES.join(', ')}`);
     }
     return category as VectorCategory;
   });
-  const jsonReport = parsed.values.get('json-report');
-  const filter = parsed.values.get('filter');
-  const expectFailures = parsed.values.get('expect-failures');
-  const reportMd = parsed.values.get('report-md');
+  const jsonReport = values.string('json-report');
+  const filter = values.string('filter');
+  const expectFailures = values.string('expect-failures');
+  const reportMd = values.string('report-md');
   return {
     ...(adapter ? { adapter } : {}),
     ...(jsonReport === undefined ? {} : { jsonReport }),
-    timeoutMs,
+    timeoutMs: values.integer('timeout') ?? DEFAULT_TIMEOUT_MS,
     ...(filter === undefined ? {} : { filter }),
-    vectors: parsed.values.get('vectors') ?? DEFAULT_VECTORS_DIR,
-    maxLineBytes,
-    stderr,
+    vectors: values.string('vectors') ?? DEFAULT_VECTORS_DIR,
+    maxLineBytes: values.integer('max-line-bytes') ?? DEFAULT_MAX_LINE_BYTES,
+    stderr: (values.string('stderr') ?? 'capture') as 'capture' | 'inherit',
     rules: [...new Set(rules)],
-    tags: [...new Set(lists.get('tag')!)],
+    tags: [...new Set(values.list('tag'))],
     categories: [...new Set(categories)],
     list,
     ...(expectFailures === undefined ? {} : { expectFailures }),
-    failOnSkip: parsed.flags.has('fail-on-skip'),
-    json: parsed.flags.has('json'),
+    failOnSkip: values.flag('fail-on-skip'),
+    json: values.flag('json'),
     ...(reportMd === undefined ? {} : { reportMd }),
   };
 }
@@ -1002,7 +969,9 @@ function writeFile(option: string, file: string, text: string): void {
  * process.exitCode = await vectorsCommand(['--adapter', 'node my-adapter.mjs', '--rule', 'R22']);
  */
 export async function vectorsCommand(argv: readonly string[], io: CommandIo = PROCESS_IO): Promise<number> {
-  const options = parseVectorsOptions(argv);
+  const values = answerOrParse(VECTORS_COMMAND, argv, io, { exitCodes: EXIT_CODE_LINES, version: versionLine });
+  if (values === 0) return 0;
+  const options = vectorsOptionsFrom(values);
   const human = options.json ? io.err : io.out;
   if (options.list) {
     const { set, selected } = prepareVectorRun(options);

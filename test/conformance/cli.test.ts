@@ -79,7 +79,7 @@ describe('replaying a path', () => {
     } finally {
       output.restore();
     }
-    expect(output.text()).toContain('cannot replay multi-block with seed 1 and path "1:2:3": the case it leads to passes: this path does not come from a failure of this property with this seed');
+    expect(output.text()).toContain('tos-conformance: cannot replay multi-block with seed 1 and path "1:2:3": the case it leads to passes: this path does not come from a failure of this property with this seed');
     expect(code).toBe(2);
   });
 

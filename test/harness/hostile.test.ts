@@ -103,20 +103,18 @@ describe('hostile adapters', () => {
     expect(report.adapter.starts).toBe(3);
   });
 
-  it('a wrong protocol version fails the handshake; the client gives up after 3 failed starts', async () => {
+  it('a wrong protocol version fails the handshake: the adapter cannot be run (exit 3), no vector is blamed', async () => {
     const report = await runAdapterVectors(parseVectorsOptions(['--adapter', fixture('old-protocol'), '--filter', FILTER]));
-    expect(report.errors).toBe(5);
-    expect(report.results[0]).toMatchObject({ kind: 'handshake' });
-    expect(report.results[0]!.status === 'error' && report.results[0]!.message).toMatch(/protocol version 2, the harness 1/);
-    expect(report.results[4]!.status === 'error' && report.results[4]!.message).toMatch(/gave up after 3 failed starts/);
-    expect(report.adapter.starts).toBe(3);
+    expect(report).toMatchObject({ exitCode: 3, exitMeaning: 'cannotRun', errors: 0, failed: 0, notRun: 5, results: [] });
+    expect(report.adapterFailure).toMatch(/^the adapter could not be run: it failed its handshake: .*protocol version 2, the harness 1$/);
+    // A version mismatch does not go away on a restart: the harness does not retry it.
+    expect(report.adapter.starts).toBe(1);
   });
 
-  it('a command that does not exist is an error per vector, not a crash of the harness', async () => {
+  it('a command that does not exist cannot be run (exit 3), not a crash of the harness and not a failure per vector', async () => {
     const report = await runAdapterVectors(parseVectorsOptions(['--adapter', `${ROOT}no-such-adapter-binary`, '--filter', FILTER]));
-    expect(report.errors).toBe(5);
-    expect(report.results[0]).toMatchObject({ status: 'error', kind: 'crash' });
-    expect(report.results[0]!.status === 'error' && report.results[0]!.message).toMatch(/during the handshake: the adapter exited with code 127/);
+    expect(report).toMatchObject({ exitCode: 3, errors: 0, notRun: 5, results: [] });
+    expect(report.adapterFailure).toMatch(/did not complete its handshake: during the handshake: the adapter exited with code 127/);
   });
 
   it('skip and error replies are reported as such, and ledgers the adapter did not declare are skipped without asking', async () => {
@@ -306,14 +304,17 @@ describe('hostile input to the reply parser and the vector loader', () => {
         } catch (error) {
           expect(error).toBeInstanceOf(VectorFileError);
           count(outcomes, 'vector rejected');
-          // Through the command (--vectors FILE): the same typed error before any adapter starts, and no report written.
+          // Through the command (--vectors FILE): reported as invalid input (exit 2) with the
+          // loader's message, never sent to the adapter (which would crash if it were asked).
           if (commandChecks < 25) {
             commandChecks++;
             const file = join(dir, `hostile-${commandChecks}.json`);
             const report = join(dir, `report-${commandChecks}.json`);
             writeFileSync(file, hostile.text);
-            await expect(vectorsCommand(['--adapter', fixture('crash'), '--vectors', file, '--json-report', report], capture())).rejects.toBeInstanceOf(VectorFileError);
-            expect(existsSync(report)).toBe(false);
+            expect(await vectorsCommand(['--adapter', fixture('crash'), '--vectors', file, '--json-report', report], capture())).toBe(2);
+            const written = JSON.parse(readFileSync(report, 'utf8')) as { adapter: { starts: number }; results: { status: string; problem: string }[] };
+            expect(written.adapter.starts).toBe(0);
+            expect(written.results).toEqual([expect.objectContaining({ status: 'invalid', problem: (error as VectorFileError).detail })]);
           }
         }
       }),
@@ -334,7 +335,7 @@ describe('hostile input to the reply parser and the vector loader', () => {
     expect(commandChecks).toBe(25);
   });
 
-  it('through the CLI, a vector file that is not a usable vector exits 2 naming the file, before any adapter starts', async () => {
+  it('through the CLI, a vector file that is not a usable vector exits 2 naming the file; the adapter never starts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'harness-bad-vector-'));
     const file = join(dir, 'truncated.json');
     writeFileSync(file, JSON.stringify(sample).slice(0, 500));
@@ -348,8 +349,9 @@ describe('hostile input to the reply parser and the vector loader', () => {
       process.stderr.write = original;
       killPids(pidsIn(pidsFile));
     }
-    expect(errors.join('')).toContain(`${file} is not a valid test vector: not JSON`);
+    expect(errors.join('')).toContain(`INVALID ${file} is not a valid test vector: not JSON`);
     expect(existsSync(pidsFile)).toBe(false); // the adapter never started
-    expect(existsSync(join(dir, 'report.json'))).toBe(false);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { exitCode: number; results: { status: string }[] };
+    expect(report).toMatchObject({ exitCode: 2, results: [{ status: 'invalid' }] });
   });
 });

@@ -72,8 +72,9 @@ describe('--list and the selection', () => {
   it('the parsed options carry the selection (rule ids normalised, repeats removed)', () => {
     const options = parseVectorsOptions(['--adapter', 'x', '--rule', 'r22', '--rule', 'R22,R1', '--tag', 'burn', '--category', 'wire', '--filter', 'a', '--fail-on-skip', '--json']);
     expect(options).toMatchObject({ adapter: 'x', rules: ['R22', 'R1'], tags: ['burn'], categories: ['wire'], filter: 'a', failOnSkip: true, json: true, list: false });
-    // A value that looks like an option stays the value of its option.
-    expect(parseVectorsOptions(['--adapter', '--rule', '--filter', '--tag'])).toMatchObject({ adapter: '--rule', filter: '--tag', rules: [], tags: [] });
+    // A value that looks like an option is given with `=`; without it, it is ambiguous and refused.
+    expect(parseVectorsOptions(['--adapter=--rule', '--filter=--tag'])).toMatchObject({ adapter: '--rule', filter: '--tag', rules: [], tags: [] });
+    expect(() => parseVectorsOptions(['--adapter', '--rule'])).toThrow(/--adapter needs a value; write a value that starts with a dash as --adapter=VALUE/);
   });
 });
 
@@ -99,7 +100,7 @@ describe('usage errors (exit 2 through the command line), before any adapter sta
     expect(await usageError(['--list', '--category', 'regressions'])).toMatch(/no vector matches the selection/);
     expect(await usageError([])).toMatch(/needs --adapter/);
     expect(await usageError(['--adapter', NO_ADAPTER, '--no-such-option'])).toMatch(/unknown option --no-such-option/);
-    expect(await usageError(['--adapter', NO_ADAPTER, '--timeout', '0'])).toMatch(/--timeout must be a whole number >= 1/);
+    expect(await usageError(['--adapter', NO_ADAPTER, '--timeout', '0'])).toMatch(/--timeout must be a whole number from 1 to 3600000, got "0"/);
     expect(await usageError(['--adapter', NO_ADAPTER, '--rule'])).toMatch(/--rule needs a value/);
     expect(await usageError(['--adapter', NO_ADAPTER, '--vectors', join(ROOT, 'no-such-dir')])).toMatch(/no such vectors file or directory/);
   });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { globalHelp } from '../../conformance/cli.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'tos-conformance-bin-'));
@@ -66,9 +67,10 @@ describe('bin/tos-conformance.mjs', () => {
     expect(result.stderr).toMatch(/dist\/conformance\/cli\.js is not built.*npm ci.*npm run build/);
   });
 
-  it('runs the real CLI from this clone: help prints conformance/cli-help.txt', () => {
-    const result = run(root, 'tos-conformance.mjs', ['help']);
-    expect(result).toMatchObject({ status: 0, stdout: readFileSync(join(root, 'conformance', 'cli-help.txt'), 'utf8') });
+  it('runs the real CLI from this clone: help prints the global help, --version the version line', () => {
+    expect(run(root, 'tos-conformance.mjs', ['help'])).toMatchObject({ status: 0, stdout: globalHelp() });
+    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(run(root, 'tos-conformance.mjs', ['--version'])).toMatchObject({ status: 0, stdout: expect.stringMatching(new RegExp(`^tos-conformance ${version.replace(/\./g, '\\.')} \\(vector root hash [0-9a-f]{64}\\)\n$`)) });
   });
 });
 

@@ -48,7 +48,7 @@ describe('storage commands', () => {
     expect(result.text.length).toBeGreaterThan(0);
   });
 
-  it('a truncated store: state-root and demo each report one typed line and exit 1, never a crash', async () => {
+  it('a truncated store: state-root and demo each report one typed line and exit 3, never a crash', async () => {
     const store = join(mkdtempSync(join(tmpdir(), 'tos-truncated-')), 'store');
     const storage = LmdbStorage.open(store, { genesis: { state: chainStart(5).state, topoheight: 0n } });
     for (let block = 0; block < 2; block++) commitChainBlock(storage, chainStart(5), 5);
@@ -57,7 +57,7 @@ describe('storage commands', () => {
     truncateSync(join(store, 'data.mdb'), 4096);
     for (const argv of [['state-root', '--db', store], ['demo', '--db', store, '--blocks', '1']]) {
       const result = await run(argv);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(3);
       expect(result.text).toBe(`tos-conformance: CorruptState: corrupt store at ${store}: data.mdb: the file holds 4096 bytes, less than its two meta pages of 4096\n`);
     }
   });
@@ -66,10 +66,10 @@ describe('storage commands', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tos-file-')), 'plain');
     writeFileSync(file, 'not a store');
     const onFile = await run(['demo', '--db', file, '--blocks', '1']);
-    expect(onFile).toEqual({ code: 1, text: `tos-conformance: BadPath: the store path ${file} is not a directory\n` });
+    expect(onFile).toEqual({ code: 3, text: `tos-conformance: BadPath: the store path ${file} is not a directory\n` });
     // A recursive mkdir spins forever on /proc; the store creates one level at a time.
     const onProc = await run(['demo', '--db', '/proc/tos-no-such-store', '--blocks', '1']);
-    expect(onProc.code).toBe(1);
+    expect(onProc.code).toBe(3);
     expect(onProc.text).toMatch(/^tos-conformance: BadPath: cannot create the store directory \/proc\/tos-no-such-store: ENOENT[^\n]*\n$/);
   });
 
@@ -78,7 +78,7 @@ describe('storage commands', () => {
     const holder = LmdbStorage.open(store, { genesis: { state: chainStart(5).state, topoheight: 0n } });
     try {
       const result = await run(['demo', '--db', store, '--blocks', '1']);
-      expect(result).toEqual({ code: 1, text: `tos-conformance: Locked: the store at ${store} is already open for writing in this process\n` });
+      expect(result).toEqual({ code: 3, text: `tos-conformance: Locked: the store at ${store} is already open for writing in this process\n` });
     } finally {
       await holder.close();
     }

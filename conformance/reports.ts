@@ -1,0 +1,217 @@
+/**
+ * What `run` and `fuzz` report and write beside their output: progress lines, the early
+ * failure line, shrinking progress, a property's entry in a JSON report, Markdown
+ * summaries (`--report-md`) and the `replay.sh` written next to each shrunk
+ * counterexample.
+ *
+ * @module reports
+ */
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { EarlyFailure, PropertyReport } from './runner.ts';
+import type { ShrinkProgress } from './shrink.ts';
+
+/**
+ * Write a report file, creating its directory.
+ *
+ * @param file - where (a path, or e.g. the value of `$GITHUB_STEP_SUMMARY`)
+ * @param text - the content
+ * @example
+ * writeReportFile('summary.md', '## tos-conformance\n');
+ */
+export function writeReportFile(file: string, text: string): void {
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** What a replay script does. */
+export interface ReplayScript {
+  /** The counterexample's vector file (the script refers to it relative to itself). */
+  readonly vectorFile: string;
+  /** One line saying what was found, e.g. `agreement failed with seed 7`. */
+  readonly title: string;
+  /** The command that runs the vector against the implementation, given the vector's path as a shell word. */
+  readonly vectorCommand: (vectorPath: string) => string;
+  /** The command that regenerates the original failing case (seed and path), if any. */
+  readonly replayCommand?: string;
+}
+
+/**
+ * The text of a `replay.sh`: runs the shrunk counterexample against the implementation
+ * (found relative to the script, so the directory can be moved), and names the command
+ * that regenerates the original failure.
+ *
+ * @param script - what to replay
+ * @returns the shell script
+ */
+export function replayScriptText(script: ReplayScript): string {
+  return [
+    '#!/bin/sh',
+    `# tos-conformance: ${script.title}.`,
+    '# Replays the shrunk counterexample beside this script; run it from the repository',
+    '# (or from a project that installed tos-conformance).',
+    'set -e',
+    'here=$(dirname "$0")',
+    script.vectorCommand(`"$here/${basename(script.vectorFile)}"`),
+    ...(script.replayCommand ? ['# The original failing case, regenerated from its seed and path (then shrunk again):', `# ${script.replayCommand}`] : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * A live progress line on stderr-like output: rewritten in place on a terminal, one line
+ * per quarter otherwise.
+ *
+ * @param write - where progress goes
+ * @param tty - whether that is a terminal
+ * @returns the progress display
+ */
+export function createProgress(write: (text: string) => void, tty: boolean) {
+  let lastQuarter = -1;
+  return {
+    /** Runs done of a total. */
+    update(label: string, done: number, total: number, started: number): void {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      if (tty) {
+        write(`\r  ${label.padEnd(24)} ${String(done).padStart(5)}/${total} runs  ${seconds} s   `);
+      } else {
+        const quarter = Math.floor((4 * done) / total);
+        if (quarter !== lastQuarter) {
+          lastQuarter = quarter;
+          write(`  ${label}: ${done}/${total} runs, ${seconds} s\n`);
+        }
+      }
+    },
+    /** A line of its own (ends any in-place line first). */
+    line(text: string): void {
+      if (tty) write('\n');
+      lastQuarter = -1;
+      write(`${text}\n`);
+    },
+    /** The end of a phase. */
+    end(): void {
+      lastQuarter = -1;
+      if (tty) write('\n');
+    },
+  };
+}
+
+/** One property in a JSON report. */
+export interface PropertySummary {
+  /** The property. */
+  readonly name: string;
+  /** Generated runs (shrinking excluded). */
+  readonly runs: number;
+  /** 0 or 1. */
+  readonly failures: number;
+  /** Wall-clock seconds, shrinking included. */
+  readonly seconds: number;
+  /** The property's own seed (derived from the run's). */
+  readonly seed: number;
+  /** On failure: what differed, the replay, the written counterexample. */
+  readonly failure?: PropertyFailureSummary;
+}
+
+/** A property's failure in a JSON report. */
+export interface PropertyFailureSummary {
+  /** The difference on the counterexample written (after shrinking). */
+  readonly error: string;
+  /** The fast-check path of the original failing case (replays it with the run's seed). */
+  readonly path: string;
+  /** The command that replays the original failing case, runnable from the repository root. */
+  readonly replay: string;
+  /** The shrunk counterexample's vector file, when written. */
+  readonly vectorFile: string | null;
+  /** The `replay.sh` written next to it, when written. */
+  readonly replayScript: string | null;
+  /** Seconds from the start of the property to the failing run. */
+  readonly secondsToFailure: number | null;
+  /** What shrinking did, or `null` when the failure was not shrunk. */
+  readonly shrink: ShrinkSummary | null;
+}
+
+/** What shrinking did, in a JSON report. */
+export interface ShrinkSummary {
+  /** Transactions before shrinking. */
+  readonly transactionsBefore: number;
+  /** Transactions after shrinking. */
+  readonly transactionsAfter: number;
+  /** Pre-state accounts before shrinking. */
+  readonly accountsBefore: number;
+  /** Pre-state accounts after shrinking. */
+  readonly accountsAfter: number;
+  /** Candidates tried. */
+  readonly candidatesTried: number;
+  /** Seconds spent. */
+  readonly seconds: number;
+  /** Whether the budget ran out first. */
+  readonly budgetExhausted: boolean;
+}
+
+/**
+ * A property's entry in a JSON report.
+ *
+ * @param report - the property's report
+ * @param replay - the command that replays its failure
+ * @returns the summary
+ */
+export function propertySummary(report: PropertyReport, replay: string): PropertySummary {
+  return {
+    name: report.property.name,
+    runs: report.runs,
+    failures: report.failures,
+    seconds: report.seconds,
+    seed: report.seed,
+    ...(report.failures > 0
+      ? {
+          failure: {
+            error: report.error ?? '',
+            path: report.path ?? '',
+            replay,
+            vectorFile: report.vectorFile ?? null,
+            replayScript: report.replayScriptFile ?? null,
+            secondsToFailure: report.secondsToFailure ?? null,
+            shrink: report.shrink
+              ? {
+                  transactionsBefore: report.shrink.transactionsBefore,
+                  transactionsAfter: report.shrink.transactionsAfter,
+                  accountsBefore: report.shrink.accountsBefore,
+                  accountsAfter: report.shrink.accountsAfter,
+                  candidatesTried: report.shrink.candidatesTried,
+                  seconds: report.shrink.seconds,
+                  budgetExhausted: report.shrink.budgetExhausted,
+                }
+              : null,
+          },
+        }
+      : {}),
+  };
+}
+
+/** `1 account`, `2 accounts`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The shrinking progress and early failure lines both `run` and `fuzz` print.
+ *
+ * @param progress - where lines go
+ * @param replay - the command that replays a failure of the property
+ * @param found - told the failure's replay path
+ * @returns the callbacks for {@link checkProperty}
+ */
+export function failureReporting(progress: { line(text: string): void }, replay: (path: string) => string, found?: (path: string) => void) {
+  return {
+    onFailure: (early: EarlyFailure): void => {
+      found?.(early.path);
+      progress.line(`  FAILED ${early.property.name} at run ${early.runs} (seed ${early.seed}, path ${early.path}): ${early.error}`);
+      progress.line(`    replay: ${replay(early.path)}`);
+    },
+    onShrink: (step: ShrinkProgress): void => {
+      progress.line(`    shrinking: ${plural(step.transactions, 'transaction')}, ${plural(step.accounts, 'account')} after ${plural(step.candidatesTried, 'candidate')}, ${step.seconds.toFixed(1)} s`);
+    },
+  };
+}
+
