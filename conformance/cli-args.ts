@@ -13,7 +13,8 @@
  */
 
 import { parseArgs } from 'node:util';
-import { UsageError } from './exit-codes.ts';
+import { EXIT_CODE_LINES, UsageError } from './exit-codes.ts';
+import { versionLine } from './version.ts';
 
 /** One option of a subcommand. */
 export interface OptionSpec {
@@ -275,12 +276,11 @@ function wrap(text: string, width: number, indent: string): string {
  * A subcommand's `--help` text, made from its declaration.
  *
  * @param command - the subcommand's declaration
- * @param exitCodes - the exit-code table's lines, appended
- * @returns the text, ending with a newline
+ * @returns the text, ending with a newline, the exit-code table last
  * @example
- * process.stdout.write(helpText(RUN_COMMAND, EXIT_CODE_LINES));
+ * process.stdout.write(helpText(RUN_COMMAND));
  */
-export function helpText(command: CommandSpec, exitCodes: readonly string[]): string {
+export function helpText(command: CommandSpec): string {
   const entries = Object.entries(declared(command)).map(([name, spec]) => {
     const head = `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
     const allowed = spec.integer ? ` (${spec.integer.min} to ${spec.integer.max})` : spec.choices ? ` (${spec.choices.join(', ')})` : '';
@@ -306,7 +306,7 @@ export function helpText(command: CommandSpec, exitCodes: readonly string[]): st
     ...command.examples.map((example) => `  ${example}`),
     '',
     'Exit codes:',
-    ...exitCodes.map((line) => `  ${line}`),
+    ...EXIT_CODE_LINES.map((line) => `  ${line}`),
   ];
   return lines.join('\n') + '\n';
 }
@@ -343,33 +343,46 @@ export const PROCESS_IO: CommandIo = {
 };
 
 /**
- * Parse a subcommand's arguments and answer `--help` and `--version` on `out`.
+ * Parse a subcommand's arguments and answer `--help` (its {@link helpText}) and
+ * `--version` ({@link versionLine}) on `out`.
  *
  * @param command - the subcommand's declaration
  * @param argv - the arguments after the subcommand
  * @param io - where the answer goes
- * @param answers - the help text's exit-code lines and the version line
  * @returns the option values, or the exit code (0) when `--help` or `--version` was answered
  * @throws UsageError on a usage error
  * @example
- * const values = answerOrParse(RUN_COMMAND, argv, io, { exitCodes: EXIT_CODE_LINES, version: versionLine() });
- * if (typeof values === 'number') return values;
+ * const values = answerOrParse(RUN_COMMAND, argv, io);
+ * if (values === 0) return 0;
  */
-export function answerOrParse(
-  command: CommandSpec,
-  argv: readonly string[],
-  io: CommandIo,
-  answers: { readonly exitCodes: readonly string[]; readonly version: () => string },
-): OptionValues | 0 {
+export function answerOrParse(command: CommandSpec, argv: readonly string[], io: CommandIo): OptionValues | 0 {
   const parsed = parseCommand(command, argv);
   if (parsed.kind === 'help') {
-    io.out(helpText(command, answers.exitCodes));
+    io.out(helpText(command));
     return 0;
   }
   if (parsed.kind === 'version') {
-    io.out(`${answers.version()}\n`);
+    io.out(`${versionLine()}\n`);
     return 0;
   }
+  return parsed.values;
+}
+
+/**
+ * Parse a subcommand's arguments into option values, for callers that run a command
+ * from code (`parseRunOptions` and its siblings), where `--help` and `--version` have no
+ * one to answer.
+ *
+ * @param command - the subcommand's declaration
+ * @param argv - the arguments after the subcommand
+ * @returns the checked values
+ * @throws UsageError on a usage error, and for `--help` or `--version` (the command itself answers those)
+ * @example
+ * parseOptions(RUN_COMMAND, ['--runs', '200']).integer('runs') // 200
+ */
+export function parseOptions(command: CommandSpec, argv: readonly string[]): OptionValues {
+  const parsed = parseCommand(command, argv);
+  if (parsed.kind !== 'options') throw new UsageError(`${command.name}: --${parsed.kind} is answered by the command, not parsed into options`);
   return parsed.values;
 }
 

@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { answerOrParse, endQuietlyOnClosedPipe, helpText, parseCommand, PROCESS_IO, shellQuote, type CommandIo, type OptionValues } from './cli-args.ts';
+import { answerOrParse, endQuietlyOnClosedPipe, helpText, parseOptions, PROCESS_IO, shellQuote, type CommandIo, type OptionValues } from './cli-args.ts';
 import { COMMANDS, RUN_COMMAND } from './commands.ts';
 import { CannotRunError, EXIT_CODE_LINES, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.ts';
 import { builtInExecutor, EXECUTOR_CONFIGURATIONS, type BlockExecutor, type ExecutorConfiguration } from './executor-under-test.ts';
@@ -110,9 +110,7 @@ function runOptionsFrom(values: OptionValues): RunCommandOptions {
  * parseRunOptions(['--runs', '200', '--json'])
  */
 export function parseRunOptions(argv: readonly string[]): RunCommandOptions {
-  const parsed = parseCommand(RUN_COMMAND, argv);
-  if (parsed.kind !== 'options') throw new UsageError(`run: --${parsed.kind} is answered by runCommand, not parsed into options`);
-  return runOptionsFrom(parsed.values);
+  return runOptionsFrom(parseOptions(RUN_COMMAND, argv));
 }
 
 /**
@@ -356,13 +354,10 @@ export async function runCommand(options: RunCommandOptions, io: CommandIo = PRO
  * @throws UsageError on a usage error
  */
 async function runMain(argv: readonly string[], io: CommandIo): Promise<number> {
-  const values = answerOrParse(RUN_COMMAND, argv, io, ANSWERS);
+  const values = answerOrParse(RUN_COMMAND, argv, io);
   if (values === 0) return 0;
   return runCommand(runOptionsFrom(values), io);
 }
-
-/** What `--help` and `--version` print. */
-const ANSWERS = { exitCodes: EXIT_CODE_LINES, version: versionLine };
 
 /** The subcommands, by name. */
 const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[], io: CommandIo) => Promise<number>>> = {
@@ -416,7 +411,7 @@ export async function main(argv: readonly string[], io: CommandIo = PROCESS_IO):
       const topic = first === 'help' ? rest[0] : undefined;
       const command = COMMANDS.find((candidate) => candidate.name === topic);
       if (topic !== undefined && command === undefined) throw new UsageError(`help: unknown subcommand ${topic}; subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}`);
-      io.out(command ? helpText(command, EXIT_CODE_LINES) : globalHelp());
+      io.out(command ? helpText(command) : globalHelp());
       return EXIT_CODES.passed;
     }
     if (first === '--version') {

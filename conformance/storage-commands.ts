@@ -21,12 +21,9 @@ import { existsSync } from 'node:fs';
 import { LmdbStorage, ParallelExecutor, StorageError } from '../impl/index.ts';
 import { answerOrParse, PROCESS_IO, type CommandIo, type OptionValues } from './cli-args.ts';
 import { DEMO_COMMAND, STATE_ROOT_COMMAND } from './commands.ts';
-import { EXIT_CODE_LINES, EXIT_CODES, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT_CODES, UsageError, type ExitCode } from './exit-codes.ts';
 import { chainStart, nextChainBlock } from './storage-chain.ts';
-import { toolIdentity, versionLine, type ToolIdentity } from './version.ts';
-
-/** Where the storage commands print, and how `--help`/`--version` are answered. */
-const ANSWERS = { exitCodes: EXIT_CODE_LINES, version: versionLine };
+import { toolIdentity, type ToolIdentity } from './version.ts';
 
 /** Report a typed storage failure on one line; returns the exit code (3: the store could not be used). */
 function reportStorageError(error: StorageError, io: CommandIo): number {
@@ -111,7 +108,7 @@ export interface DemoReport {
  * process.exitCode = await stateRootCommand(['--db', './chain.lmdb']);
  */
 export async function stateRootCommand(args: readonly string[], io: CommandIo = PROCESS_IO): Promise<number> {
-  const values = answerOrParse(STATE_ROOT_COMMAND, args, io, ANSWERS);
+  const values = answerOrParse(STATE_ROOT_COMMAND, args, io);
   if (values === 0) return 0;
   const path = requireDb(values, 'state-root');
   if (!existsSync(path)) throw new UsageError(`state-root: no store at ${path}`);
@@ -174,7 +171,7 @@ export async function stateRootCommand(args: readonly string[], io: CommandIo = 
  * process.exitCode = await demoCommand(['--db', './chain.lmdb', '--blocks', '5']);
  */
 export async function demoCommand(args: readonly string[], io: CommandIo = PROCESS_IO): Promise<number> {
-  const values = answerOrParse(DEMO_COMMAND, args, io, ANSWERS);
+  const values = answerOrParse(DEMO_COMMAND, args, io);
   if (values === 0) return 0;
   const path = requireDb(values, 'demo');
   const blocks = values.integer('blocks') ?? 5;

@@ -13,15 +13,15 @@
 
 import { resolve } from 'node:path';
 import fc from 'fast-check';
-import { answerOrParse, PROCESS_IO, shellQuote, type CommandIo, type OptionValues } from '../cli-args.ts';
+import { answerOrParse, parseOptions, PROCESS_IO, shellQuote, type CommandIo, type OptionValues } from '../cli-args.ts';
 import { FUZZ_COMMAND } from '../commands.ts';
-import { CannotRunError, EXIT_CODE_LINES, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
+import { CannotRunError, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
 import type { BlockExecutor } from '../executor-under-test.ts';
 import { AGREEMENT, agreementProperty, DECODING_AGREEMENT, decodingAgreementProperty, DisagreementError, type PropertyInfo } from '../properties.ts';
 import { createProgress, failureReporting, propertySummary, replayScriptText, writeReportFile, type PropertySummary } from '../reports.ts';
 import { checkProperty, checkPropertyWithRunSeed, DEFAULT_SHRINK_SECONDS, replayPathProblem, type PropertyReport } from '../runner.ts';
 import { adapterRecheck } from '../runner.ts';
-import { toolIdentity, versionLine, type ToolIdentity } from '../version.ts';
+import { toolIdentity, type ToolIdentity } from '../version.ts';
 import {
   adapterExecutor,
   AdapterProtocolError,
@@ -153,9 +153,7 @@ function fuzzOptionsFrom(values: OptionValues): FuzzCommandOptions {
  * parseFuzzOptions(['--adapter', 'node my-adapter.mjs', '--runs', '100'])
  */
 export function parseFuzzOptions(argv: readonly string[]): FuzzCommandOptions {
-  const parsed = answerOrParse(FUZZ_COMMAND, argv, { out: () => undefined, err: () => undefined }, { exitCodes: EXIT_CODE_LINES, version: versionLine });
-  if (parsed === 0) throw new UsageError('fuzz: --help and --version are answered by fuzzCommand, not parsed into options');
-  return fuzzOptionsFrom(parsed);
+  return fuzzOptionsFrom(parseOptions(FUZZ_COMMAND, argv));
 }
 
 /** Whether an adapter failure means the adapter cannot be run at all (exit 3), not a finding. */
@@ -313,7 +311,7 @@ export async function runFuzz(options: FuzzCommandOptions, io: CommandIo = PROCE
  * process.exitCode = await fuzzCommand(['--adapter', 'node my-adapter.mjs', '--runs', '200']);
  */
 export async function fuzzCommand(argv: readonly string[], io: CommandIo = PROCESS_IO): Promise<number> {
-  const values = answerOrParse(FUZZ_COMMAND, argv, io, { exitCodes: EXIT_CODE_LINES, version: versionLine });
+  const values = answerOrParse(FUZZ_COMMAND, argv, io);
   if (values === 0) return 0;
   const options = fuzzOptionsFrom(values);
   const human = options.json ? io.err : io.out;

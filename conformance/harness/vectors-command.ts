@@ -23,11 +23,11 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describeDifferences, type OutcomeDifference } from '../compare.ts';
 import { describeValidation } from '../schema-errors.ts';
-import { CannotRunError, EXIT_CODE_LINES, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
-import { toolIdentity, versionLine, type ToolIdentity } from '../version.ts';
+import { CannotRunError, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
+import { toolIdentity, type ToolIdentity } from '../version.ts';
 import { VectorFileError, readVectorFile, type Vector } from '../vectors/format.ts';
 import { AdapterClient, AdapterProtocolError, DEFAULT_MAX_LINE_BYTES, DEFAULT_TIMEOUT_MS, type AdapterFailureKind } from './client.ts';
-import { answerOrParse, parseCommand, PROCESS_IO, type CommandIo, type OptionValues } from '../cli-args.ts';
+import { answerOrParse, parseOptions, PROCESS_IO, type CommandIo, type OptionValues } from '../cli-args.ts';
 import { VECTOR_CATEGORIES, VECTORS_COMMAND } from '../commands.ts';
 import { outcomeOf, PROTOCOL_VERSION } from './protocol.ts';
 
@@ -307,9 +307,7 @@ export interface PreparedRun {
  * parseVectorsOptions(['--adapter', 'node my-adapter.mjs', '--rule', 'R22,R23', '--category', 'wire'])
  */
 export function parseVectorsOptions(argv: readonly string[]): VectorsCommandOptions {
-  const parsed = parseCommand(VECTORS_COMMAND, argv);
-  if (parsed.kind !== 'options') throw new UsageError(`vectors: --${parsed.kind} is answered by vectorsCommand, not parsed into options`);
-  return vectorsOptionsFrom(parsed.values);
+  return vectorsOptionsFrom(parseOptions(VECTORS_COMMAND, argv));
 }
 
 /**
@@ -969,7 +967,7 @@ function writeFile(option: string, file: string, text: string): void {
  * process.exitCode = await vectorsCommand(['--adapter', 'node my-adapter.mjs', '--rule', 'R22']);
  */
 export async function vectorsCommand(argv: readonly string[], io: CommandIo = PROCESS_IO): Promise<number> {
-  const values = answerOrParse(VECTORS_COMMAND, argv, io, { exitCodes: EXIT_CODE_LINES, version: versionLine });
+  const values = answerOrParse(VECTORS_COMMAND, argv, io);
   if (values === 0) return 0;
   const options = vectorsOptionsFrom(values);
   const human = options.json ? io.err : io.out;
