@@ -33,7 +33,7 @@ import {
   type PropertyInfo,
 } from './properties.ts';
 import { createProgress, failureReporting, propertySummary, replayScriptText, writeReportFile, type PropertySummary } from './reports.ts';
-import { checkProperty, checkPropertyWithRunSeed, DEFAULT_SHRINK_SECONDS, replayPathProblem, ReplayPathError, type PropertyReport, type Recheck } from './runner.ts';
+import { checkProperty, checkPropertyWithRunSeed, DEFAULT_SHRINK_SECONDS, randomSeed, replayPathProblem, ReplayPathError, type PropertyReport, type Recheck } from './runner.ts';
 import { BROKEN_VARIANTS, brokenExecutor } from './variants/index.ts';
 import { runVectors, type VectorRunSummary } from './vector-runner.ts';
 import { VectorFileError } from './vectors/format.ts';
@@ -154,11 +154,6 @@ function configurationsFor(workers: number | undefined): readonly ExecutorConfig
     { name: `workers=${workers} dag apply=workers`, options: { workers, applyOn: 'workers' } },
     { name: `workers=${workers} tos-batches`, options: { workers, scheduler: 'tos-batches' } },
   ];
-}
-
-/** A seed for a run that was given none (printed, so the run can be repeated). */
-function randomSeed(): number {
-  return (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
 }
 
 /** The command that replays a failure of `run`, runnable from the repository root. */

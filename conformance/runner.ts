@@ -82,6 +82,18 @@ export function replayPathProblem(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A seed for a run that was given none: printed with the run's report, so the run can be
+ * repeated with it.
+ *
+ * @returns a 32-bit signed integer
+ * @example
+ * const seed = options.seed ?? randomSeed();
+ */
+export function randomSeed(): number {
+  return (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+}
+
 /** How to run one property. */
 export interface RunOptions {
   /** Number of generated cases. */
@@ -342,7 +354,7 @@ export async function checkProperty<Ts extends unknown[]>(
   check: fc.IAsyncPropertyWithHooks<Ts>,
   options: RunOptions,
 ): Promise<PropertyReport> {
-  const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+  const seed = options.seed ?? randomSeed();
   const path = options.path;
   if (path !== undefined) {
     const problem = replayPathProblem(path);

@@ -19,7 +19,7 @@ import { CannotRunError, EXIT_CODES, UsageError, type ExitCode } from '../exit-c
 import type { BlockExecutor } from '../executor-under-test.ts';
 import { AGREEMENT, agreementProperty, DECODING_AGREEMENT, decodingAgreementProperty, DisagreementError, type PropertyInfo } from '../properties.ts';
 import { createProgress, failureReporting, propertySummary, replayScriptText, writeReportFile, type PropertySummary } from '../reports.ts';
-import { checkProperty, checkPropertyWithRunSeed, DEFAULT_SHRINK_SECONDS, replayPathProblem, type PropertyReport } from '../runner.ts';
+import { checkProperty, checkPropertyWithRunSeed, DEFAULT_SHRINK_SECONDS, randomSeed, replayPathProblem, type PropertyReport } from '../runner.ts';
 import { adapterRecheck } from '../runner.ts';
 import { toolIdentity, type ToolIdentity } from '../version.ts';
 import {
@@ -253,7 +253,7 @@ export async function runFuzz(options: FuzzCommandOptions, io: CommandIo = PROCE
     return detail;
   };
   const reports: PropertyReport[] = [];
-  const seed = options.seed ?? ((Date.now() ^ (Math.random() * 0x7fffffff)) | 0);
+  const seed = options.seed ?? randomSeed();
   const progress = createProgress(io.err, false);
   let hello: FuzzReport['hello'] = null;
   try {
