@@ -32,7 +32,7 @@ import {
   scheduleIndependenceProperty,
   type PropertyInfo,
 } from './properties.ts';
-import { createProgress, failureReporting, propertySummary, replayScriptText, writeReportFile, type PropertySummary } from './reports.ts';
+import { createProgress, failureLines, failureOptions, propertySummary, propertyTable, writeReportFile, type PropertySummary } from './reports.ts';
 import { checkProperty, checkPropertyWithRunSeed, DEFAULT_SHRINK_SECONDS, randomSeed, replayPathProblem, ReplayPathError, type PropertyReport, type Recheck } from './runner.ts';
 import { BROKEN_VARIANTS, brokenExecutor } from './variants/index.ts';
 import { runVectors, type VectorRunSummary } from './vector-runner.ts';
@@ -266,7 +266,6 @@ export async function runCommand(options: RunCommandOptions, io: CommandIo = PRO
       const propertyStarted = performance.now();
       const propertySeed = seed + plan.indexOf(entry);
       const replay = (path: string): string => runReplayCommand(entry.info.name, seed, path, options.workers);
-      let failurePath: string | undefined;
       try {
         const report = await checkPropertyWithRunSeed(entry.info, property, seed, {
           numRuns: entry.numRuns,
@@ -275,16 +274,13 @@ export async function runCommand(options: RunCommandOptions, io: CommandIo = PRO
           onRun: (runs) => progress.update(entry.info.name, runs, entry.numRuns, propertyStarted),
           failuresDirectory: options.failuresDirectory,
           recheck,
-          shrinkSeconds: options.shrinkSeconds,
-          ...failureReporting(progress, replay, (path) => (failurePath = path)),
-          replayScript: (vectorFile) =>
-            replayScriptText({
-              vectorFile,
-              title: `${entry.info.name} failed with the run's seed ${seed}`,
-              vectorCommand: (vectorPath) =>
-                `TOS_ADAPTER_WORKERS=${options.workers ?? 2} npx tos-conformance vectors --adapter 'npx tos-conformance-builtin-adapter' --vectors ${vectorPath}`,
-              ...(failurePath === undefined ? {} : { replayCommand: replay(failurePath) }),
-            }),
+          ...failureOptions(progress, {
+            replay,
+            title: `${entry.info.name} failed with the run's seed ${seed}`,
+            vectorCommand: (vectorPath) =>
+              `TOS_ADAPTER_WORKERS=${options.workers ?? 2} npx tos-conformance vectors --adapter 'npx tos-conformance-builtin-adapter' --vectors ${vectorPath}`,
+            shrinkSeconds: options.shrinkSeconds,
+          }),
         });
         reports.push(report);
         summaries.push(propertySummary(report, replay(report.path ?? '')));
@@ -302,23 +298,15 @@ export async function runCommand(options: RunCommandOptions, io: CommandIo = PRO
   const seconds = (performance.now() - started) / 1000;
   const failed = reports.some((report) => report.failures > 0) || (vectorSummary?.failed ?? 0) > 0;
   const exitCode = failed ? EXIT_CODES.difference : EXIT_CODES.passed;
-  const table = [
-    '| property | runs | failures | seconds |',
-    '| --- | --- | --- | --- |',
-    ...(vectorSummary ? [`| vectors | ${vectorSummary.total} | ${vectorSummary.failed} | ${vectorSummary.seconds.toFixed(1)} |`] : []),
-    ...reports.map((report) => `| ${report.property.name} | ${report.runs} | ${report.failures} | ${report.seconds.toFixed(1)} |`),
-  ];
+  const table = propertyTable([
+    ...(vectorSummary ? [{ name: 'vectors', runs: vectorSummary.total, failures: vectorSummary.failed, seconds: vectorSummary.seconds }] : []),
+    ...summaries,
+  ]);
   say('');
   for (const line of table) say(line);
   say('');
-  const failureLines: string[] = [];
-  for (const summary of summaries) {
-    if (!summary.failure) continue;
-    failureLines.push(`FAILED ${summary.name}: ${summary.failure.error}`, `  replay: ${summary.failure.replay}`);
-    if (summary.failure.vectorFile) failureLines.push(`  shrunk counterexample written to ${summary.failure.vectorFile}`);
-    if (summary.failure.replayScript) failureLines.push(`  rerun it: sh ${shellQuote(summary.failure.replayScript)}`);
-  }
-  for (const line of failureLines) say(line);
+  const failures = failureLines(summaries);
+  for (const line of failures) say(line);
   const verdict = `${failed ? 'FAILED' : 'PASSED'}: ${blocks} generated blocks in ${seconds.toFixed(1)} s (seed ${seed})`;
   say(verdict);
   const report: RunReport = {
@@ -335,7 +323,7 @@ export async function runCommand(options: RunCommandOptions, io: CommandIo = PRO
   };
   if (options.json) io.out(JSON.stringify(report) + '\n');
   if (options.reportMd !== undefined) {
-    writeReportFile(options.reportMd, [`## tos-conformance run: ${verdict}`, '', ...table, '', ...failureLines.map((line) => (line.startsWith('  ') ? `- ${line.trim()}` : `**${line}**`)), ''].join('\n'));
+    writeReportFile(options.reportMd, [`## tos-conformance run: ${verdict}`, '', ...table, '', ...failures.map((line) => (line.startsWith('  ') ? `- ${line.trim()}` : `**${line}**`)), ''].join('\n'));
   }
   return exitCode;
 }

@@ -9,7 +9,8 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type { EarlyFailure, PropertyReport } from './runner.ts';
+import { shellQuote } from './cli-args.ts';
+import type { EarlyFailure, PropertyReport, RunOptions } from './runner.ts';
 import type { ShrinkProgress } from './shrink.ts';
 
 /**
@@ -194,24 +195,77 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/** How a property's failure is reported, shrunk and written, in `run` and in `fuzz`. */
+export interface FailureHandling {
+  /** The command that regenerates the original failing case from its path. */
+  readonly replay: (path: string) => string;
+  /** What the replay script says was found, e.g. `agreement failed with seed 7`. */
+  readonly title: string;
+  /** The command that runs a written vector against the implementation, given its path as a shell word. */
+  readonly vectorCommand: (vectorPath: string) => string;
+  /** The shrinking budget in seconds. */
+  readonly shrinkSeconds: number;
+}
+
 /**
- * The shrinking progress and early failure lines both `run` and `fuzz` print.
+ * The options of {@link checkProperty} through which `run` and `fuzz` report a failure
+ * the moment it is found (with its replay command), print shrinking progress, and write a
+ * `replay.sh` beside the shrunk vector (naming the original failure's replay).
  *
  * @param progress - where lines go
- * @param replay - the command that replays a failure of the property
- * @param found - told the failure's replay path
- * @returns the callbacks for {@link checkProperty}
+ * @param handling - the replay and vector commands, the title and the budget
+ * @returns the options, for one property run
  */
-export function failureReporting(progress: { line(text: string): void }, replay: (path: string) => string, found?: (path: string) => void) {
+export function failureOptions(progress: { line(text: string): void }, handling: FailureHandling): Pick<RunOptions, 'shrinkSeconds' | 'onFailure' | 'onShrink' | 'replayScript'> {
+  let failurePath: string | undefined;
   return {
+    shrinkSeconds: handling.shrinkSeconds,
     onFailure: (early: EarlyFailure): void => {
-      found?.(early.path);
+      failurePath = early.path;
       progress.line(`  FAILED ${early.property.name} at run ${early.runs} (seed ${early.seed}, path ${early.path}): ${early.error}`);
-      progress.line(`    replay: ${replay(early.path)}`);
+      progress.line(`    replay: ${handling.replay(early.path)}`);
     },
     onShrink: (step: ShrinkProgress): void => {
       progress.line(`    shrinking: ${plural(step.transactions, 'transaction')}, ${plural(step.accounts, 'account')} after ${plural(step.candidatesTried, 'candidate')}, ${step.seconds.toFixed(1)} s`);
     },
+    replayScript: (vectorFile: string): string =>
+      replayScriptText({
+        vectorFile,
+        title: handling.title,
+        vectorCommand: handling.vectorCommand,
+        ...(failurePath === undefined ? {} : { replayCommand: handling.replay(failurePath) }),
+      }),
   };
 }
 
+/**
+ * The closing lines of the failed properties: the difference, the replay, the written
+ * vector and how to rerun it.
+ *
+ * @param summaries - the properties' summaries
+ * @param rerun - the command that runs a written vector, when it is printed besides the replay script
+ * @returns the lines, without newlines
+ */
+export function failureLines(summaries: readonly PropertySummary[], rerun?: (vectorFile: string) => string): string[] {
+  const lines: string[] = [];
+  for (const { name, failure } of summaries) {
+    if (!failure) continue;
+    lines.push(`FAILED ${name}: ${failure.error}`, `  replay: ${failure.replay}`);
+    if (failure.vectorFile) {
+      lines.push(`  shrunk counterexample written to ${failure.vectorFile}`);
+      if (rerun) lines.push(`  rerun it: ${rerun(failure.vectorFile)}`);
+    }
+    if (failure.replayScript) lines.push(`  ${rerun && failure.vectorFile ? 'or' : 'rerun it'}: sh ${shellQuote(failure.replayScript)}`);
+  }
+  return lines;
+}
+
+/**
+ * The summary table of a run.
+ *
+ * @param rows - one row per property (or the vectors), in order
+ * @returns the Markdown table's lines
+ */
+export function propertyTable(rows: readonly { readonly name: string; readonly runs: number; readonly failures: number; readonly seconds: number }[]): string[] {
+  return ['| property | runs | failures | seconds |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.name} | ${row.runs} | ${row.failures} | ${row.seconds.toFixed(1)} |`)];
+}

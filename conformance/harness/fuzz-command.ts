@@ -18,7 +18,7 @@ import { FUZZ_COMMAND } from '../commands.ts';
 import { CannotRunError, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
 import type { BlockExecutor } from '../executor-under-test.ts';
 import { AGREEMENT, agreementProperty, DECODING_AGREEMENT, decodingAgreementProperty, DisagreementError, type PropertyInfo } from '../properties.ts';
-import { createProgress, failureReporting, propertySummary, replayScriptText, writeReportFile, type PropertySummary } from '../reports.ts';
+import { createProgress, failureLines, failureOptions, propertySummary, propertyTable, writeReportFile, type PropertySummary } from '../reports.ts';
 import { checkProperty, checkPropertyWithRunSeed, DEFAULT_SHRINK_SECONDS, randomSeed, replayPathProblem, type PropertyReport } from '../runner.ts';
 import { adapterRecheck } from '../runner.ts';
 import { toolIdentity, type ToolIdentity } from '../version.ts';
@@ -215,6 +215,11 @@ function fuzzReplayCommand(options: FuzzCommandOptions, property: string, seed: 
   ].join(' ');
 }
 
+/** The `vectors` command that runs a written vector against the same adapter, given the vector's path as a shell word. */
+function vectorsCommandLine(options: FuzzCommandOptions, vectorPath: string): string {
+  return `npx tos-conformance vectors --adapter ${shellQuote(options.adapter)} --vectors ${vectorPath}`;
+}
+
 /**
  * Run the fuzz properties against an adapter.
  *
@@ -272,7 +277,6 @@ export async function runFuzz(options: FuzzCommandOptions, io: CommandIo = PROCE
       const property: Parameters<typeof checkProperty>[1] = info === AGREEMENT ? agreementProperty([executor], { ledger }) : decodingAgreementProperty([executor], { ledger });
       const started = performance.now();
       const replay = (path: string): string => fuzzReplayCommand(options, info.name, seed, path);
-      let failurePath: string | undefined;
       const report = await checkPropertyWithRunSeed(info, property, seed, {
         numRuns: options.runs,
         seed: seed + FUZZ_PROPERTIES.indexOf(info),
@@ -280,15 +284,12 @@ export async function runFuzz(options: FuzzCommandOptions, io: CommandIo = PROCE
         failuresDirectory: options.failuresDirectory,
         onRun: (runs) => progress.update(info.name, runs, options.runs, started),
         recheck,
-        shrinkSeconds: options.shrinkSeconds,
-        ...failureReporting(progress, replay, (path) => (failurePath = path)),
-        replayScript: (vectorFile) =>
-          replayScriptText({
-            vectorFile,
-            title: `${info.name} failed with seed ${seed} against ${options.adapter}`,
-            vectorCommand: (vectorPath) => `npx tos-conformance vectors --adapter ${shellQuote(options.adapter)} --vectors ${vectorPath}`,
-            ...(failurePath === undefined ? {} : { replayCommand: replay(failurePath) }),
-          }),
+        ...failureOptions(progress, {
+          replay,
+          title: `${info.name} failed with seed ${seed} against ${options.adapter}`,
+          vectorCommand: (vectorPath) => vectorsCommandLine(options, vectorPath),
+          shrinkSeconds: options.shrinkSeconds,
+        }),
       });
       if (fatal) throw fatal;
       reports.push(report);
@@ -320,15 +321,7 @@ export async function fuzzCommand(argv: readonly string[], io: CommandIo = PROCE
   const lines: string[] = [];
   if (report.skipped > 0) lines.push(`  ${report.skipped} generated blocks skipped by the adapter`);
   const summaries = report.properties.map((property) => propertySummary(property, fuzzReplayCommand(options, property.property.name, report.seed, property.path ?? '')));
-  for (const summary of summaries) {
-    if (!summary.failure) continue;
-    lines.push(`FAILED ${summary.name}: ${summary.failure.error}`, `  replay: ${summary.failure.replay}`);
-    if (summary.failure.vectorFile) {
-      lines.push(`  shrunk counterexample written to ${summary.failure.vectorFile}`);
-      lines.push(`  rerun it: npx tos-conformance vectors --adapter ${shellQuote(options.adapter)} --vectors ${shellQuote(summary.failure.vectorFile)}`);
-    }
-    if (summary.failure.replayScript) lines.push(`  or: sh ${shellQuote(summary.failure.replayScript)}`);
-  }
+  lines.push(...failureLines(summaries, (vectorFile) => vectorsCommandLine(options, shellQuote(vectorFile))));
   const verdict = report.passed
     ? `PASSED: ${report.properties.map((property) => `${property.property.name} ${property.runs} runs`).join(', ')} (seed ${report.seed})`
     : `FAILED: failing vectors are in ${options.failuresDirectory} (seed ${report.seed})`;
@@ -351,7 +344,7 @@ export async function fuzzCommand(argv: readonly string[], io: CommandIo = PROCE
     io.out(JSON.stringify(json) + '\n');
   }
   if (options.reportMd !== undefined) {
-    const table = ['| property | runs | failures | seconds |', '| --- | --- | --- | --- |', ...summaries.map((s) => `| ${s.name} | ${s.runs} | ${s.failures} | ${s.seconds.toFixed(1)} |`)];
+    const table = propertyTable(summaries);
     writeReportFile(options.reportMd, [`## tos-conformance fuzz: ${verdict}`, '', `Adapter: \`${options.adapter}\``, '', ...table, '', ...lines.slice(0, -1).map((line) => `- ${line.trim()}`), ''].join('\n'));
   }
   return exitCode;
