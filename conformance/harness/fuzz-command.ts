@@ -161,18 +161,51 @@ function cannotRun(error: unknown): error is AdapterProtocolError {
   return error instanceof AdapterProtocolError && (error.kind === 'start' || error.kind === 'handshake');
 }
 
+/** The error that ends a run whose adapter cannot be run. */
+function cannotRunError(error: Error): CannotRunError {
+  return new CannotRunError(`the adapter could not be run: ${error.message}`);
+}
+
+/**
+ * The adapter with its one fatal failure made explicit: when it cannot be started or
+ * fails its handshake (after the client's restarts), the call throws a
+ * {@link CannotRunError}, and `onFatal` is told, so the run can end with it even where
+ * the property or the shrinker catches the error.
+ *
+ * @param adapter - the adapter executor
+ * @param onFatal - called with the first such error
+ * @returns the guarded executor (closing it closes the adapter)
+ */
+function guardedAdapter(adapter: AdapterExecutor, onFatal: (error: CannotRunError) => void): BlockExecutor {
+  return {
+    get name() {
+      return adapter.name;
+    },
+    async executeBlock(state, context, transactions) {
+      try {
+        return await adapter.executeBlock(state, context, transactions);
+      } catch (error) {
+        if (!cannotRun(error)) throw error;
+        const fatal = cannotRunError(error);
+        onFatal(fatal);
+        throw fatal;
+      }
+    },
+    close: () => adapter.close(),
+  };
+}
+
 /**
  * The adapter as the properties see it: a skipped block is discarded (`fc.pre`), and an
  * adapter failure on a block becomes a {@link DisagreementError} on that block, so it is
- * reported and shrunk like any disagreement, except an adapter that cannot be started or
- * fails its handshake (after the client's restarts), which ends the run.
+ * reported and shrunk like any disagreement (a {@link CannotRunError} of the guarded
+ * adapter passes through and ends the run).
  *
- * @param adapter - the adapter executor
+ * @param adapter - the guarded adapter
  * @param onSkip - called for each skipped block
- * @param onFatal - called when the adapter cannot be run any more (the run then ends with it)
  * @returns the executor the properties drive
  */
-function fuzzedExecutor(adapter: AdapterExecutor, onSkip: () => void, onFatal: (error: CannotRunError) => void): BlockExecutor {
+function fuzzedExecutor(adapter: BlockExecutor, onSkip: () => void): BlockExecutor {
   return {
     get name() {
       return adapter.name;
@@ -184,11 +217,6 @@ function fuzzedExecutor(adapter: AdapterExecutor, onSkip: () => void, onFatal: (
         if (error instanceof AdapterSkipError) {
           onSkip();
           fc.pre(false);
-        }
-        if (cannotRun(error)) {
-          const fatal = new CannotRunError(`the adapter could not be run: ${error.message}`);
-          onFatal(fatal);
-          throw fatal;
         }
         if (error instanceof AdapterProtocolError || error instanceof AdapterReportedError) {
           throw new DisagreementError(adapter.name, error.message, { state, context, transactions });
@@ -234,24 +262,11 @@ export async function runFuzz(options: FuzzCommandOptions, io: CommandIo = PROCE
   const adapter = adapterExecutor(options.adapter, { timeoutMs: options.timeoutMs, maxLineBytes: options.maxLineBytes, stderr: options.stderr });
   let skipped = 0;
   let fatal: CannotRunError | undefined;
-  const executor = fuzzedExecutor(adapter, () => skipped++, (error) => (fatal ??= error));
-  // Shrinking drives the adapter itself: a candidate it skips passes (and is not counted
-  // as a skipped generated block); one it cannot run at all ends the run (exit 3).
-  const shrinkTarget: BlockExecutor = {
-    get name() {
-      return adapter.name;
-    },
-    async executeBlock(state, context, transactions) {
-      try {
-        return await adapter.executeBlock(state, context, transactions);
-      } catch (error) {
-        if (cannotRun(error)) fatal ??= new CannotRunError(`the adapter could not be run: ${error.message}`);
-        throw error;
-      }
-    },
-    close: async () => undefined,
-  };
-  const baseRecheck = adapterRecheck(shrinkTarget, (error) => error instanceof AdapterSkipError);
+  const guarded = guardedAdapter(adapter, (error) => (fatal ??= error));
+  const executor = fuzzedExecutor(guarded, () => skipped++);
+  // Shrinking drives the guarded adapter itself: a candidate it skips passes (and is not
+  // counted as a skipped generated block); one it cannot run at all ends the run (exit 3).
+  const baseRecheck = adapterRecheck(guarded, (error) => error instanceof AdapterSkipError);
   const recheck = async (block: Parameters<typeof baseRecheck>[0]): Promise<string | undefined> => {
     const detail = await baseRecheck(block);
     if (fatal) throw fatal;
@@ -266,7 +281,7 @@ export async function runFuzz(options: FuzzCommandOptions, io: CommandIo = PROCE
       const answer = await adapter.client.start();
       hello = { name: answer.name, version: answer.version, ledgers: answer.ledgers };
     } catch (error) {
-      if (error instanceof AdapterProtocolError) throw new CannotRunError(`the adapter could not be run: ${error.message}`);
+      if (error instanceof AdapterProtocolError) throw cannotRunError(error);
       throw error;
     }
     io.err(`  adapter ${hello.name} ${hello.version}, ledgers ${hello.ledgers.join(', ')}; seed ${seed}\n`);
