@@ -190,9 +190,16 @@ export function propertySummary(report: PropertyReport, replay: string): Propert
   };
 }
 
-/** `1 account`, `2 accounts`. */
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+/**
+ * A count with its noun: `1 account`, `2 accounts`, `3 vector files are`.
+ *
+ * @param count - the count
+ * @param one - the words for one
+ * @param many - the words for any other count (default: `one` with an `s`)
+ * @returns the phrase
+ */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** How a property's failure is reported, shrunk and written, in `run` and in `fuzz`. */

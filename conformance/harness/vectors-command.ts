@@ -22,6 +22,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describeDifferences, type OutcomeDifference } from '../compare.ts';
+import { plural } from '../reports.ts';
 import { describeValidation } from '../schema-errors.ts';
 import { CannotRunError, EXIT_CODES, UsageError, type ExitCode } from '../exit-codes.ts';
 import { toolIdentity, type ToolIdentity } from '../version.ts';
@@ -643,7 +644,6 @@ function countVerdicts(results: readonly VectorVerdict[], notRun: number): Pick<
   };
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** The exit code of a run, its meaning and why. */
 interface RunExit {
