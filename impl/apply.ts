@@ -2,7 +2,7 @@
  * The executor's own checks and effects (R19-R32), written for speed on mutable records.
  *
  * It mirrors the spec's names and order but shares none of its check or transition code:
- * only the codec and signature primitives come from `spec/`. Signatures arrive already
+ * only the codec and the hash functions come from `spec/`. Signatures arrive already
  * verified by the stateless stage ({@link PreparedTransaction}); a multisig account whose
  * configuration changed earlier in the block is re-verified here.
  *

@@ -7,6 +7,9 @@
  * configuration the account has *before* the block; the apply stage re-checks a
  * transaction whose account changed configuration earlier in the block.
  *
+ * Signatures are checked with the executor's own Ristretto255 (impl/ristretto.ts, libsodium
+ * in WebAssembly), not with the spec's.
+ *
  * It also hashes each transaction (R11) for the receipts, so that the calling thread,
  * which decodes the block for scheduling meanwhile, need not. Results are small verdict
  * codes, two bytes per transaction in one buffer, and the hashes.
@@ -17,9 +20,7 @@
 import {
   computeMultiSigMessage,
   computeTransactionHash,
-  decodePublicKey,
   decodeTransactionFields,
-  verifySignature,
   type DecodedFields,
   type FieldsDecodeResult,
   type Hash,
@@ -27,6 +28,7 @@ import {
   type MultiSigSignature,
   type RejectionCode,
 } from '../spec/index.ts';
+import { decodePublicKey, verifySignature, type SodiumVerifyingKey } from './ristretto.ts';
 
 /** Verdict on the owner signature (R26). */
 export const OwnerVerdict = {
@@ -65,6 +67,26 @@ export const MULTISIG_VERDICT_CODES: Readonly<Record<number, RejectionCode>> = {
   [MultiSigVerdict.InvalidSignature]: 'InvalidSignature',
 };
 
+/** Decoded keys kept between signatures (hot accounts and multisig participants sign many). */
+const decodedKeys = new Map<string, SodiumVerifyingKey | null>();
+
+/** Keys kept at most; the cache starts afresh when it is full. */
+const DECODED_KEYS_LIMIT = 4096;
+
+/**
+ * {@link decodePublicKey} with a bounded cache: decoding is a pure function of the bytes,
+ * so a key decoded once (or refused once) is not decoded again.
+ */
+function decodeKey(publicKey: string): SodiumVerifyingKey | undefined {
+  let key = decodedKeys.get(publicKey);
+  if (key === undefined) {
+    if (decodedKeys.size >= DECODED_KEYS_LIMIT) decodedKeys.clear();
+    key = decodePublicKey(publicKey) ?? null;
+    decodedKeys.set(publicKey, key);
+  }
+  return key ?? undefined;
+}
+
 /**
  * Check the multisig authorisation of a transaction against a configuration (R27).
  *
@@ -89,7 +111,7 @@ export function verifyMultiSig(
   for (const { id, signature } of signatures) {
     const participant = config.participants[id];
     if (participant === undefined) return MultiSigVerdict.Participants;
-    const point = decodePublicKey(participant);
+    const point = decodeKey(participant);
     if (point === undefined) return MultiSigVerdict.InvalidPublicKey;
     if (!verifySignature(point, message, signature)) return MultiSigVerdict.InvalidSignature;
   }
@@ -137,7 +159,7 @@ export function verifyFields(decoded: FieldsDecodeResult, config: MultiSigConfig
 export function verifyDecoded(decoded: DecodedFields | null, config: MultiSigConfig | null): readonly [number, number] {
   if (decoded === null) return [OwnerVerdict.NotDecoded, MultiSigVerdict.Valid];
   const { transaction, signingBytes } = decoded;
-  const sourceKey = decodePublicKey(transaction.source);
+  const sourceKey = decodeKey(transaction.source);
   const owner =
     sourceKey === undefined
       ? OwnerVerdict.InvalidPublicKey
