@@ -5,8 +5,8 @@
  * @module state-root
  */
 
-import { blake3 } from '@noble/hashes/blake3.js';
 import { bytesToHex, type Account, type Hash, type State } from '../spec/index.ts';
+import { blake3 } from './hashes.ts';
 
 /** The state root's domain prefix (R4, docs/state-root.md): the 29 ASCII bytes `TOS-CONFORMANCE-STATE-ROOT-V1`. */
 export const ROOT_DOMAIN_BYTES: Uint8Array = new TextEncoder().encode('TOS-CONFORMANCE-STATE-ROOT-V1');

@@ -18,8 +18,6 @@
  */
 
 import {
-  computeMultiSigMessage,
-  computeTransactionHash,
   decodeTransactionFields,
   type DecodedFields,
   type FieldsDecodeResult,
@@ -28,6 +26,7 @@ import {
   type MultiSigSignature,
   type RejectionCode,
 } from '../spec/index.ts';
+import { computeMultiSigMessage, computeTransactionHash } from './hashes.ts';
 import { decodePublicKey, verifySignature, type SodiumVerifyingKey } from './ristretto.ts';
 
 /** Verdict on the owner signature (R26). */
