@@ -172,17 +172,16 @@ export interface ScheduleIndependenceCheck {
 export function scheduleIndependenceProperty(workers = 2, constraints: BlockConstraints = {}): ScheduleIndependenceCheck {
   let scheduler: fc.Scheduler | undefined;
   let delayRandom = 0;
-  const permuted = new ParallelExecutor({
-    workers,
-    applyOn: 'workers',
-    batchSize: 2,
-    taskCompletionHook: async () => {
-      if (scheduler) await scheduler.schedule(Promise.resolve(), 'task completion');
-    },
-  });
+  const permutedHook = async (): Promise<void> => {
+    if (scheduler) await scheduler.schedule(Promise.resolve(), 'task completion');
+  };
+  // Levels applied on the workers once everything is verified, and transactions applied in
+  // block order on the calling thread while verification tasks complete: both pipelines.
+  const permuted = new ParallelExecutor({ workers, applyOn: 'workers', batchSize: 2, taskCompletionHook: permutedHook });
+  const permutedStreaming = new ParallelExecutor({ workers, applyOn: 'main', batchSize: 2, taskCompletionHook: permutedHook });
   const delayed = new ParallelExecutor({
     workers,
-    applyOn: 'workers',
+    applyOn: 'main',
     batchSize: 1,
     taskCompletionHook: async () => {
       delayRandom = (delayRandom * 1103515245 + 12345) % 2147483648;
@@ -191,16 +190,21 @@ export function scheduleIndependenceProperty(workers = 2, constraints: BlockCons
   });
   const property = fc.asyncProperty(fc.scheduler(), blockArbitrary(constraints), fc.nat(), async (s, block, seed) => {
     const expected = applyBlock(block.state, block.context, block.transactions);
-    scheduler = s;
-    const actual = await s.waitFor(permuted.executeBlock(block.state, block.context, block.transactions));
-    scheduler = undefined;
-    const permutedDifference = compareResults(expected, actual);
-    if (permutedDifference) throw new DisagreementError('permuted completions', formatDifference(permutedDifference), block);
+    for (const [name, executor] of [
+      ['permuted completions', permuted],
+      ['permuted completions, applied in block order', permutedStreaming],
+    ] as const) {
+      scheduler = s;
+      const actual = await s.waitFor(executor.executeBlock(block.state, block.context, block.transactions));
+      scheduler = undefined;
+      const permutedDifference = compareResults(expected, actual);
+      if (permutedDifference) throw new DisagreementError(name, formatDifference(permutedDifference), block);
+    }
     delayRandom = seed;
     const delayedDifference = compareResults(expected, await delayed.executeBlock(block.state, block.context, block.transactions));
     if (delayedDifference) throw new DisagreementError('delayed completions', formatDifference(delayedDifference), block);
   });
-  return { property, close: async () => void (await Promise.all([permuted.close(), delayed.close()])) };
+  return { property, close: async () => void (await Promise.all([permuted.close(), permutedStreaming.close(), delayed.close()])) };
 }
 
 /** The multi-block property's description. */

@@ -34,6 +34,7 @@ import {
   decodeTransactionFields,
   type BlockContext,
   type BlockResult,
+  type DecodedFields,
   type FieldsDecodeResult,
   type Hash,
   type MultiSigConfig,
@@ -50,7 +51,7 @@ import { getAccessSet, scheduleDag, scheduleTosBatches, type SchedulerName } fro
 import { computeStateRootFast } from './state-root.ts';
 import { MemoryStorage, StorageError, type ChainPosition, type CommitMeta, type Storage } from './storage.ts';
 import { markValidState, validateContextInput, validateOptions, validateStateInput, validateTransactionsInput } from './validate.ts';
-import { packVerifyTask, runVerifyTask, verifyDecodedBatch, type VerifyTaskResult } from './verify.ts';
+import { packVerifyTask, runVerifyTask, verifyDecodedBatch, type VerifyTaskResult, type WireDecoded } from './verify.ts';
 import { sourceFromStorage, Workspace } from './workspace.ts';
 
 /** Where independent transactions are applied. */
@@ -154,6 +155,21 @@ function prepareTransaction(
   return { decoded: { transaction, bytes, hash, signingBytes }, decodeError: null, ownerVerdict, multisigVerdict, preConfig };
 }
 
+/** One transaction ready to apply, from what a worker decoded ({@link WireDecoded}) and the wire bytes. */
+function prepareFromWire(
+  wire: WireDecoded,
+  bytes: Uint8Array,
+  ownerVerdict: number,
+  multisigVerdict: number,
+  hash: Hash | null,
+  preConfig: MultiSigConfig | null,
+): PreparedTransaction {
+  if ('rejection' in wire) return { decoded: null, decodeError: wire.rejection, ownerVerdict, multisigVerdict, preConfig };
+  if (hash === null) throw new BlockExecutionError('the stateless stage returned no hash for a transaction that decodes');
+  const decoded = { transaction: wire.transaction, bytes, hash, signingBytes: bytes.subarray(0, wire.signingLength) };
+  return { decoded, decodeError: null, ownerVerdict, multisigVerdict, preConfig };
+}
+
 /**
  * An applied-block result whose `state` is read back from the store on first access (a
  * persistent store need not materialise its whole state per block).
@@ -210,6 +226,44 @@ async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
   const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
   return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}
+
+/**
+ * Told when transactions `start..end` of the block have their verdicts and hashes in
+ * `block` (the block-wide arrays the stateless stage fills).
+ */
+type OnVerified = (start: number, end: number, block: VerifyTaskResult) => void;
+
+/**
+ * Applies a block's transactions on the calling thread in block order while the stateless
+ * stage is still running: each time a verification task completes (in whatever order the
+ * workers finish them), every transaction from the first unapplied one up to the first not
+ * yet verified is applied. Block order is one valid order of the dependency DAG (R33), and
+ * applying overlaps the verification instead of waiting for all of it.
+ */
+class BlockOrderApply {
+  readonly #verified: Uint8Array;
+  readonly #applyOne: (index: number, block: VerifyTaskResult) => void;
+  #next = 0;
+  /** Transactions applied so far. */
+  applied = 0;
+  /** Microseconds spent applying them. */
+  micros = 0;
+
+  constructor(count: number, applyOne: (index: number, block: VerifyTaskResult) => void) {
+    this.#verified = new Uint8Array(count);
+    this.#applyOne = applyOne;
+  }
+
+  /** Transactions `start..end` are verified: apply what is now ready. */
+  verified(start: number, end: number, block: VerifyTaskResult): void {
+    this.#verified.fill(1, start, end);
+    const began = performance.now();
+    for (; this.#next < this.#verified.length && this.#verified[this.#next] === 1; this.#next++, this.applied++) {
+      this.#applyOne(this.#next, block);
+    }
+    this.micros += (performance.now() - began) * 1000;
+  }
 }
 
 /** The parallel executor. Create once, execute many blocks, then {@link ParallelExecutor.close}. */
@@ -358,7 +412,25 @@ export class ParallelExecutor {
     const receipts: Receipt[] = new Array(transactions.length);
     let levels: number[][];
     let verifyMs: number;
-    if (this.#scheduler === 'dag') {
+    if (this.#scheduler === 'dag' && this.#streamsApply(transactions.length)) {
+      // 1+3. The stateless stage on the workers, which return each transaction decoded too,
+      // and, as their tasks complete, every transaction applied on this thread in block
+      // order (one valid order of the DAG, R33), overlapped with the verification still
+      // running. The DAG is built afterwards, for the statistics only.
+      const decodedAll: (DecodedFields | null)[] = new Array(transactions.length);
+      const applyStream = new BlockOrderApply(transactions.length, (index, block) => {
+        const wire = block.decoded![index]!;
+        const bytes = transactions[index]!;
+        const prepared = prepareFromWire(wire, bytes, block.verdicts[2 * index]!, block.verdicts[2 * index + 1]!, block.hashes[index] ?? null, readConfigs(index, index + 1)[0] ?? null);
+        decodedAll[index] = prepared.decoded;
+        receipts[index] = applyPrepared(workspace, context, prepared);
+      });
+      const result = await this.#verify(transactions, readConfigs, faults, counters, (start, end, block) => applyStream.verified(start, end, block), true);
+      verifyMs = performance.now() - started;
+      applyStream.verified(0, transactions.length, result);
+      this.#costModel.recordMain(applyStream.applied, applyStream.micros);
+      levels = scheduleDag(decodedAll.map((decoded) => getAccessSet(decoded)));
+    } else if (this.#scheduler === 'dag') {
       // 1. Stateless stage for the whole block, while this thread decodes and schedules.
       // Each task is sent as soon as its sources' configurations are read.
       const running = this.#workers === 0 ? undefined : this.#verify(transactions, readConfigs, faults, counters);
@@ -493,12 +565,15 @@ export class ParallelExecutor {
     configsOf: (start: number, end: number) => readonly (MultiSigConfig | null)[],
     faults: FaultPlan[],
     counters: { redoneTasks: number },
+    onVerified?: OnVerified,
+    returnDecoded = false,
   ): Promise<VerifyTaskResult> {
     const verdicts = new Uint8Array(2 * transactions.length);
     const hashes: (Hash | null)[] = new Array(transactions.length);
+    const block: VerifyTaskResult = returnDecoded ? { verdicts, hashes, decoded: new Array<WireDecoded>(transactions.length) } : { verdicts, hashes };
     const running: Promise<void>[] = [];
     try {
-      this.#sendVerifyTasks(transactions, configsOf, faults, counters, running, verdicts, hashes);
+      this.#sendVerifyTasks(transactions, configsOf, faults, counters, running, block, onVerified);
     } catch (error) {
       // Packing a later task failed (e.g. a store read threw): the tasks already sent
       // finish first, and whatever they do is observed, before the block fails.
@@ -506,7 +581,7 @@ export class ParallelExecutor {
       throw error;
     }
     await settleAll(running);
-    return { verdicts, hashes };
+    return block;
   }
 
   /** Pack and send the verification tasks of `transactions`, one promise per task in `running`. */
@@ -516,12 +591,13 @@ export class ParallelExecutor {
     faults: FaultPlan[],
     counters: { redoneTasks: number },
     running: Promise<void>[],
-    verdicts: Uint8Array,
-    hashes: (Hash | null)[],
+    block: VerifyTaskResult,
+    onVerified: OnVerified | undefined,
   ): void {
+    const { verdicts, hashes, decoded } = block;
     for (let start = 0; start < transactions.length; ) {
       const size = verifyTaskSize(transactions.length - start, this.#workers, this.#batchSize);
-      const task = packVerifyTask(transactions.slice(start, start + size), configsOf(start, start + size));
+      const task = packVerifyTask(transactions.slice(start, start + size), configsOf(start, start + size), decoded !== undefined);
       const taskIndex = running.length;
       const at = start;
       // Sent now, so the first task is on a worker while later ones are still being packed.
@@ -538,6 +614,13 @@ export class ParallelExecutor {
           result.hashes.forEach((hash, position) => {
             hashes[at + position] = hash;
           });
+          if (decoded !== undefined) {
+            if (result.decoded === undefined || result.decoded.length !== size) throw new BlockExecutionError('a verification task returned no decoded transactions');
+            result.decoded.forEach((wire, position) => {
+              decoded[at + position] = wire;
+            });
+          }
+          onVerified?.(at, at + size, block);
         })(),
       );
       start += size;
@@ -551,6 +634,17 @@ export class ParallelExecutor {
     if (process.env["TOS_EXECUTOR_DEBUG"]) console.error("worker task failed:", error);
     counters.redoneTasks++;
     return work();
+  }
+
+  /**
+   * Should a block of `count` transactions be applied in block order on this thread while
+   * the workers verify it? Yes with workers, unless `applyOn` is `'workers'` or the cost
+   * model would send a level of that width to them (a level is never wider than the block,
+   * and the model's choice is monotonic in the width: if the widest possible level stays
+   * here, every level does).
+   */
+  #streamsApply(count: number): boolean {
+    return this.#workers > 0 && !this.#levelOnWorkers(count);
   }
 
   /** Should this level go to the workers? `applyOn` forces it; `'auto'` asks the cost model. */

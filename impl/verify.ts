@@ -25,6 +25,7 @@ import {
   type MultiSigConfig,
   type MultiSigSignature,
   type RejectionCode,
+  type Transaction,
 } from '../spec/index.ts';
 import { computeMultiSigMessage, computeTransactionHash } from './hashes.ts';
 import { decodePublicKey, verifySignature, type SodiumVerifyingKey } from './ristretto.ts';
@@ -176,6 +177,31 @@ export interface VerifyTask {
   readonly offsets: Uint32Array;
   /** The pre-block multisig configuration of each transaction's source (or `null`). */
   readonly configs: readonly (MultiSigConfig | null)[];
+  /** Return the decoded fields too ({@link VerifyTaskResult.decoded}), so the caller need not decode again. */
+  readonly returnDecoded?: boolean;
+}
+
+/**
+ * A transaction as the stateless stage decoded it, in a form that crosses threads cheaply:
+ * the fields and the length of the signing bytes (a prefix of the wire bytes the caller
+ * holds), or the decoding rejection.
+ */
+export type WireDecoded =
+  | {
+      /** The decoded fields. */
+      readonly transaction: Transaction;
+      /** The signing bytes are the first `signingLength` bytes of the encoding. */
+      readonly signingLength: number;
+    }
+  | {
+      /** Why the bytes do not decode: `InvalidFormat` or `UnsupportedTransactionType`. */
+      readonly rejection: RejectionCode;
+    };
+
+function toWire(result: FieldsDecodeResult): WireDecoded {
+  return result.ok
+    ? { transaction: result.value.transaction, signingLength: result.value.signingBytes.length }
+    : { rejection: result.rejection.code };
 }
 
 /**
@@ -183,11 +209,12 @@ export interface VerifyTask {
  *
  * @param transactions - wire bytes
  * @param configs - pre-block configuration of each source, same length
+ * @param returnDecoded - ask the worker for the decoded fields too
  * @returns the packed task
  * @example
  * const task = packVerifyTask(batch, batch.map(() => null));
  */
-export function packVerifyTask(transactions: readonly Uint8Array[], configs: readonly (MultiSigConfig | null)[]): VerifyTask {
+export function packVerifyTask(transactions: readonly Uint8Array[], configs: readonly (MultiSigConfig | null)[], returnDecoded = false): VerifyTask {
   const offsets = new Uint32Array(transactions.length + 1);
   let total = 0;
   transactions.forEach((bytes, index) => {
@@ -197,7 +224,7 @@ export function packVerifyTask(transactions: readonly Uint8Array[], configs: rea
   offsets[transactions.length] = total;
   const data = new Uint8Array(total);
   transactions.forEach((bytes, index) => data.set(bytes, offsets[index]!));
-  return { data, offsets, configs };
+  return returnDecoded ? { data, offsets, configs, returnDecoded } : { data, offsets, configs };
 }
 
 /** What a verify task returns. */
@@ -206,6 +233,8 @@ export interface VerifyTaskResult {
   readonly verdicts: Uint8Array;
   /** Each transaction's hash (R11), or `null` for bytes that do not decode. */
   readonly hashes: (Hash | null)[];
+  /** Each transaction decoded, when the task asked for it ({@link VerifyTask.returnDecoded}). */
+  readonly decoded?: WireDecoded[];
 }
 
 /** Collect `count` per-transaction results into one {@link VerifyTaskResult}. */
@@ -230,9 +259,14 @@ function collectVerdicts(count: number, verifyOne: (index: number) => readonly [
  * const { verdicts, hashes } = runVerifyTask(packVerifyTask(batch, configs));
  */
 export function runVerifyTask(task: VerifyTask): VerifyTaskResult {
-  return collectVerdicts(task.offsets.length - 1, (index) =>
-    verifyTransactionBytes(task.data.subarray(task.offsets[index]!, task.offsets[index + 1]!), task.configs[index] ?? null),
-  );
+  const count = task.offsets.length - 1;
+  const decoded: WireDecoded[] | undefined = task.returnDecoded === true ? new Array(count) : undefined;
+  const result = collectVerdicts(count, (index) => {
+    const fields = decodeTransactionFields(task.data.subarray(task.offsets[index]!, task.offsets[index + 1]!));
+    if (decoded !== undefined) decoded[index] = toWire(fields);
+    return verifyFields(fields, task.configs[index] ?? null);
+  });
+  return decoded === undefined ? result : { ...result, decoded };
 }
 
 /**
