@@ -70,6 +70,37 @@ export async function expectAgreement(executor: BlockExecutor, block: ExecutedBl
   if (difference) throw new DisagreementError(executor.name, formatDifference(difference), block);
 }
 
+/**
+ * Run one block through the spec once and through every implementation at the same time,
+ * and throw the first difference in the order of `executors` (so a report does not depend
+ * on which finished first). An implementation that throws fails the block, again in that
+ * order.
+ *
+ * @param executors - the implementations under test
+ * @param block - the block
+ * @throws DisagreementError for the first implementation whose result differs
+ * @example
+ * await expectAgreementOfAll(executors, block);
+ */
+export async function expectAgreementOfAll(executors: readonly BlockExecutor[], block: ExecutedBlock): Promise<void> {
+  // Started first, so that their worker threads verify while this thread runs the spec.
+  const running = executors.map((executor) => executor.executeBlock(block.state, block.context, block.transactions));
+  let expected: BlockResult;
+  try {
+    expected = applyBlock(block.state, block.context, block.transactions);
+  } catch (error) {
+    // Nothing is left running or unobserved when the property fails.
+    await Promise.allSettled(running);
+    throw error;
+  }
+  const outcomes = await Promise.allSettled(running);
+  outcomes.forEach((outcome, index) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    const difference = compareResults(expected, outcome.value);
+    if (difference) throw new DisagreementError(executors[index]!.name, formatDifference(difference), block);
+  });
+}
+
 /** How {@link agreementRecheck} counts an error an executor throws on a candidate. */
 export interface RecheckOptions {
   /**
@@ -136,7 +167,7 @@ export const AGREEMENT: PropertyInfo = {
  */
 export function agreementProperty(executors: readonly BlockExecutor[], constraints: BlockConstraints = {}): fc.IAsyncPropertyWithHooks<[GeneratedBlock]> {
   return fc.asyncProperty(blockArbitrary(constraints), async (block) => {
-    for (const executor of executors) await expectAgreement(executor, block);
+    await expectAgreementOfAll(executors, block);
   });
 }
 
@@ -316,7 +347,7 @@ export function decodingAgreementProperty(
   const noise = fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 4 });
   return fc.asyncProperty(blockArbitrary({ ...constraints, damagedShare: 0.5 }), noise, async (block, randomBytes) => {
     const transactions = [...block.transactions, ...randomBytes];
-    for (const executor of executors) await expectAgreement(executor, { ...block, transactions });
+    await expectAgreementOfAll(executors, { ...block, transactions });
   });
 }
 
