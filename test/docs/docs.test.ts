@@ -2,8 +2,10 @@
  * The documentation is tested against what the repository itself defines (R1-R33):
  * docs/semantics.md has one heading per rule id cited in spec/, its code table is the
  * closed list of spec/errors.ts, every spec name it gives exists in spec/ where it says,
- * and its vectors-by-rule index is current; every relative link in docs/ and the README
- * resolves, and every code sample marked `// runnable` in a guide runs.
+ * and its vectors-by-rule index is current; docs/vectors.md lists exactly the tags the
+ * committed vectors use and gives one row per rejection code (and block error) with the
+ * rules spec/ reports it under; every relative link in docs/ and the README resolves, and
+ * every code sample marked `// runnable` in a guide runs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -224,6 +226,125 @@ describe('docs/semantics.md against the rules spec/ defines', () => {
       rmSync(copy, { recursive: true, force: true });
     }
   });
+});
+
+/** The text of a `## heading` section: from the heading to the next `## ` heading (or the end). */
+export function section(markdown: string, heading: string): string {
+  const start = markdown.search(new RegExp(`^## ${heading}\n`, 'm'));
+  if (start < 0) return '';
+  const rest = markdown.slice(start + heading.length + 4);
+  const end = rest.search(/^## /m);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** The tags in the first column of the table under `## Tags`, in order, repeats kept. */
+export function tagTable(markdown: string): string[] {
+  return [...section(markdown, 'Tags').matchAll(/^\| `([\w-]+)` \|/gm)].map((match) => match[1]!);
+}
+
+/** Rows of the table under `## Rejection codes and rules`: each code and the rule ids of its second column. */
+export function rejectionTable(markdown: string): { code: string; rules: string[] }[] {
+  return [...section(markdown, 'Rejection codes and rules').matchAll(/^\| `(\w+)` \| ([^|\n]*) \|[^\n]*\|$/gm)].map((match) => ({
+    code: match[1]!,
+    rules: citedRules(match[2]!),
+  }));
+}
+
+/** Each (code, rule) pair spec/ returns: `reject('Code', 'Rn', ...)` and `{ code: 'Code', rule: 'Rn' ... }`. */
+export function reportedRules(sources: Iterable<string>): Map<string, Set<string>> {
+  const pairs = new Map<string, Set<string>>();
+  for (const source of sources) {
+    for (const match of source.matchAll(/\breject\(\s*'(\w+)',\s*'(R\d+)'|\{\s*code: '(\w+)', rule: '(R\d+)'/g)) {
+      const code = match[1] ?? match[3]!;
+      const rule = match[2] ?? match[4]!;
+      pairs.set(code, (pairs.get(code) ?? new Set()).add(rule));
+    }
+  }
+  return pairs;
+}
+
+/** Every vector file under a `vectors/` directory (the index and the schemas left out). */
+function vectorFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return entry.name === 'schema' ? [] : vectorFiles(path);
+    return entry.name.endsWith('.json') && path !== join(root, 'vectors', 'index.json') ? [path] : [];
+  });
+}
+
+describe('docs/vectors.md against the committed vectors and spec/errors.ts', () => {
+  const vectorsDoc = readFileSync(join(root, 'docs', 'vectors.md'), 'utf8');
+  const blockCodes = [.../^export type BlockErrorCode = ([^;]+);/m.exec(specSources.get('spec/errors.ts')!)![1]!.matchAll(/'(\w+)'/g)].map((match) => match[1]!);
+
+  it('the extractors read the tag table, the code table and the rules spec/ reports, and reject near misses', () => {
+    const sample = [
+      '## Tags',
+      '| tag | marks |',
+      '| --- | --- |',
+      '| `burn` | a Burn. |',
+      '| `u64-edge` | edges. |',
+      '`conflict` in prose is no row.',
+      '## Rejection codes and rules',
+      '| code | rule(s) | condition |',
+      '| `Overflow` | R23, R29 (R30) | sums. |',
+      '| `BlockOverflow` | R32 | block. |',
+      '| `Broken` | R1 |',
+      '## Next',
+      '| `later` | not a tag. |',
+    ].join('\n');
+    expect(tagTable(sample)).toEqual(['burn', 'u64-edge']);
+    expect(rejectionTable(sample)).toEqual([
+      { code: 'Overflow', rules: ['R23', 'R29', 'R30'] },
+      { code: 'BlockOverflow', rules: ['R32'] },
+    ]);
+    expect(tagTable('## Tagsx\n| `burn` | x |\n')).toEqual([]);
+    const reported = reportedRules([
+      "return reject(\n  'InvalidNonce',\n  'R21',\n  `detail`);",
+      "reject('Overflow', 'R29', 'x'); reject('Overflow', 'R23', 'y');",
+      "return { code: 'BlockOverflow', rule: 'R32', detail: 'z' };",
+    ]);
+    expect([...reported].map(([code, rules]) => [code, [...rules]])).toEqual([
+      ['InvalidNonce', ['R21']],
+      ['Overflow', ['R29', 'R23']],
+      ['BlockOverflow', ['R32']],
+    ]);
+  });
+
+  it('the tag section lists each tag once, and exactly the tags the committed vector files use', () => {
+    const listed = tagTable(vectorsDoc);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(new Set(listed).size, 'a tag is listed twice').toBe(listed.length);
+    const files = vectorFiles(join(root, 'vectors'));
+    expect(files.length).toBeGreaterThan(0);
+    const used = new Set(files.flatMap((file) => (JSON.parse(readFileSync(file, 'utf8')) as { tags: string[] }).tags));
+    expect([...listed].sort()).toEqual([...used].sort());
+  });
+
+  it('the tag section agrees with vectors/index.json', () => {
+    const index = JSON.parse(readFileSync(join(root, 'vectors', 'index.json'), 'utf8')) as { vectors: { tags: string[] }[] };
+    const indexed = new Set(index.vectors.flatMap((entry) => entry.tags));
+    expect([...tagTable(vectorsDoc)].sort()).toEqual([...indexed].sort());
+  });
+
+  it('the code table has exactly one row per REJECTION_CODES key and block error code, and no other row', () => {
+    const rows = rejectionTable(vectorsDoc).map((row) => row.code);
+    expect(blockCodes.length).toBeGreaterThan(0);
+    const expected = [...Object.keys(REJECTION_CODES), ...blockCodes];
+    for (const code of expected) expect(rows.filter((row) => row === code), `rows for ${code}`).toHaveLength(1);
+    expect([...rows].sort()).toEqual([...expected].sort());
+  });
+
+  const reported = reportedRules(specSources.values());
+  for (const code of [...Object.keys(REJECTION_CODES), 'BlockOverflow']) {
+    it(`${code}: its row cites every rule spec/ reports it under, and only existing rules`, () => {
+      const row = rejectionTable(vectorsDoc).find((entry) => entry.code === code);
+      expect(row, `no row for ${code}`).toBeDefined();
+      const rules = reported.get(code);
+      expect(rules?.size, `spec/ never reports ${code}`).toBeGreaterThan(0);
+      for (const rule of rules ?? []) expect(row!.rules, `${code} is reported under ${rule}`).toContain(rule);
+      for (const cited of row!.rules) expect(RULES).toContain(cited);
+    });
+  }
 });
 
 /**
