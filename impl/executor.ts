@@ -39,6 +39,7 @@ import {
   type Hash,
   type MultiSigConfig,
   type Receipt,
+  type RejectionCode,
   type State,
   type U64,
 } from '../spec/index.ts';
@@ -141,33 +142,31 @@ export function verifyTaskSize(remaining: number, workers: number, batchSize: nu
   return Math.max(1, Math.min(size, remaining));
 }
 
-/** One transaction ready to apply: its decoded fields with the stateless stage's hash and verdicts. */
+/**
+ * One transaction ready to apply: its decoded fields (or the decoding rejection) with the
+ * stateless stage's hash and verdicts.
+ */
 function prepareTransaction(
-  result: FieldsDecodeResult,
+  fields: DecodedFields | RejectionCode,
   ownerVerdict: number,
   multisigVerdict: number,
   hash: Hash | null,
   preConfig: MultiSigConfig | null,
 ): PreparedTransaction {
-  if (!result.ok) return { decoded: null, decodeError: result.rejection.code, ownerVerdict, multisigVerdict, preConfig };
+  if (typeof fields === 'string') return { decoded: null, decodeError: fields, ownerVerdict, multisigVerdict, preConfig };
   if (hash === null) throw new BlockExecutionError('the stateless stage returned no hash for a transaction that decodes');
-  const { transaction, bytes, signingBytes } = result.value;
+  const { transaction, bytes, signingBytes } = fields;
   return { decoded: { transaction, bytes, hash, signingBytes }, decodeError: null, ownerVerdict, multisigVerdict, preConfig };
 }
 
-/** One transaction ready to apply, from what a worker decoded ({@link WireDecoded}) and the wire bytes. */
-function prepareFromWire(
-  wire: WireDecoded,
-  bytes: Uint8Array,
-  ownerVerdict: number,
-  multisigVerdict: number,
-  hash: Hash | null,
-  preConfig: MultiSigConfig | null,
-): PreparedTransaction {
-  if ('rejection' in wire) return { decoded: null, decodeError: wire.rejection, ownerVerdict, multisigVerdict, preConfig };
-  if (hash === null) throw new BlockExecutionError('the stateless stage returned no hash for a transaction that decodes');
-  const decoded = { transaction: wire.transaction, bytes, hash, signingBytes: bytes.subarray(0, wire.signingLength) };
-  return { decoded, decodeError: null, ownerVerdict, multisigVerdict, preConfig };
+/** The decoded fields of a decoding result, or its rejection code. */
+function fieldsOf(result: FieldsDecodeResult): DecodedFields | RejectionCode {
+  return result.ok ? result.value : result.rejection.code;
+}
+
+/** The decoded fields a worker returned ({@link WireDecoded}) over the wire bytes the caller holds, or the rejection code. */
+function fieldsFromWire(wire: WireDecoded, bytes: Uint8Array): DecodedFields | RejectionCode {
+  return 'rejection' in wire ? wire.rejection : { transaction: wire.transaction, bytes, signingBytes: bytes.subarray(0, wire.signingLength) };
 }
 
 /**
@@ -418,16 +417,19 @@ export class ParallelExecutor {
       // order (one valid order of the DAG, R33), overlapped with the verification still
       // running. The DAG is built afterwards, for the statistics only.
       const decodedAll: (DecodedFields | null)[] = new Array(transactions.length);
+      // Read once, at the first completion: every configuration was read to pack the tasks.
+      let preConfigs: (MultiSigConfig | null)[] | undefined;
       const applyStream = new BlockOrderApply(transactions.length, (index, block) => {
-        const wire = block.decoded![index]!;
-        const bytes = transactions[index]!;
-        const prepared = prepareFromWire(wire, bytes, block.verdicts[2 * index]!, block.verdicts[2 * index + 1]!, block.hashes[index] ?? null, readConfigs(index, index + 1)[0] ?? null);
+        preConfigs ??= readConfigs(0, transactions.length);
+        const fields = fieldsFromWire(block.decoded![index]!, transactions[index]!);
+        const prepared = prepareTransaction(fields, block.verdicts[2 * index]!, block.verdicts[2 * index + 1]!, block.hashes[index] ?? null, preConfigs[index] ?? null);
         decodedAll[index] = prepared.decoded;
         receipts[index] = applyPrepared(workspace, context, prepared);
       });
-      const result = await this.#verify(transactions, readConfigs, faults, counters, (start, end, block) => applyStream.verified(start, end, block), true);
+      await this.#verify(transactions, readConfigs, faults, counters, (start, end, block) => applyStream.verified(start, end, block), true);
       verifyMs = performance.now() - started;
-      applyStream.verified(0, transactions.length, result);
+      // Every task reported its range, so every transaction was applied in the callbacks.
+      if (applyStream.applied !== transactions.length) throw new BlockExecutionError(`${applyStream.applied} of ${transactions.length} transactions were applied`);
       this.#costModel.recordMain(applyStream.applied, applyStream.micros);
       levels = scheduleDag(decodedAll.map((decoded) => getAccessSet(decoded)));
     } else if (this.#scheduler === 'dag') {
@@ -450,7 +452,7 @@ export class ParallelExecutor {
       const { verdicts, hashes } = running === undefined ? verifyDecodedBatch(decoded, preConfigs) : await running;
       verifyMs = performance.now() - started;
       const prepared = decoded.map((result, index) =>
-        prepareTransaction(result, verdicts[2 * index]!, verdicts[2 * index + 1]!, hashes[index] ?? null, preConfigs[index] ?? null),
+        prepareTransaction(fieldsOf(result), verdicts[2 * index]!, verdicts[2 * index + 1]!, hashes[index] ?? null, preConfigs[index] ?? null),
       );
       // 3. Apply level by level.
       for (const level of levels) {
@@ -472,7 +474,7 @@ export class ParallelExecutor {
         verifyTime += performance.now() - verifyStarted;
         batch.forEach((index, position) => {
           const { verdicts, hashes } = batchResult;
-          prepared[index] = prepareTransaction(decoded[index]!, verdicts[2 * position]!, verdicts[2 * position + 1]!, hashes[position] ?? null, preConfigs[index] ?? null);
+          prepared[index] = prepareTransaction(fieldsOf(decoded[index]!), verdicts[2 * position]!, verdicts[2 * position + 1]!, hashes[position] ?? null, preConfigs[index] ?? null);
         });
         await this.#applyLevel(workspace, context, batch, prepared, receipts, faults, counters);
       }
