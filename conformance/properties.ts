@@ -64,10 +64,7 @@ export interface PropertyInfo {
  * await expectAgreement(executor, block);
  */
 export async function expectAgreement(executor: BlockExecutor, block: ExecutedBlock): Promise<void> {
-  const expected = applyBlock(block.state, block.context, block.transactions);
-  const actual = await executor.executeBlock(block.state, block.context, block.transactions);
-  const difference = compareResults(expected, actual);
-  if (difference) throw new DisagreementError(executor.name, formatDifference(difference), block);
+  await expectAgreementOfAll([executor], block);
 }
 
 /**
